@@ -1,0 +1,40 @@
+import {
+	NodeConnectionTypes,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypeDescription,
+	type IPollFunctions,
+} from 'n8n-workflow';
+
+import { AZURE_CREDENTIAL_TYPE } from '../shared/azure/credential';
+import { searchWorkspaces } from '../shared/methods/searchWorkspaces';
+import { AZURE_CREDENTIAL_TEST, testAzureCredential } from '../shared/methods/testAzureCredential';
+import { triggerProperties } from './description';
+import { pollIncidents } from './poll';
+
+export class MicrosoftSentinelTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Microsoft Sentinel Trigger',
+		name: 'microsoftSentinelTrigger',
+		icon: { light: 'file:../shared/icons/sentinel.svg', dark: 'file:../shared/icons/sentinel.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{ $parameter["event"] === "createdOrUpdated" ? "New and updated incidents" : "New incidents" }}',
+		description: 'Starts the workflow when Microsoft Sentinel has new (or updated) incidents, with their alerts and entities',
+		defaults: { name: 'Microsoft Sentinel Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [{ name: AZURE_CREDENTIAL_TYPE, required: true, testedBy: AZURE_CREDENTIAL_TEST }],
+		properties: triggerProperties,
+	};
+
+	methods = {
+		listSearch: { searchWorkspaces },
+		credentialTest: { [AZURE_CREDENTIAL_TEST]: testAzureCredential },
+	};
+
+	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
+		return pollIncidents.call(this);
+	}
+}

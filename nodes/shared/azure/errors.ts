@@ -1,0 +1,147 @@
+import { NodeApiError, NodeOperationError, type INode, type JsonObject } from 'n8n-workflow';
+
+/**
+ * Turns whatever the Azure SDKs threw into an n8n error a SOC engineer can act on.
+ *
+ * Never passes on an identity provider's error body (AADSTS descriptions can echo request details), a token
+ * or a secret: messages are built from status codes, error codes and fixed text. Azure Resource Manager's own
+ * validation messages (400/409) are kept, trimmed, because they name the field that was wrong.
+ */
+export interface AzureErrorContext {
+	/** What was being done, e.g. "list incidents in workspace 'soc'". */
+	action: string;
+	itemIndex?: number;
+	/** Which Azure API the call went to, for role hints. */
+	api?: 'arm' | 'logAnalytics' | 'graph';
+}
+
+interface SdkLikeError {
+	name?: string;
+	message?: string;
+	code?: string;
+	statusCode?: number;
+	details?: unknown;
+	errorResponse?: { error?: string; errorDescription?: string };
+	request?: { url?: string };
+}
+
+const aadstsHints: Record<string, string> = {
+	'7000215': 'Entra ID rejected the client secret. Use the secret\'s Value (not its Secret ID) and check it has not been deleted.',
+	'7000222': 'The client secret has expired. Create a new secret in the app registration and update the credential.',
+	'90002': 'Entra ID does not know this tenant. Check the Tenant ID (Directory ID) in the credential.',
+	'900023': 'The Tenant ID is not a valid tenant identifier. Use the Directory (tenant) ID GUID or a verified domain.',
+	'700016': 'No app registration with this Client ID exists in the tenant. Check the Client ID and the Tenant ID.',
+	'700027': 'Entra ID rejected the certificate. Upload this certificate to the app registration, or check it has not expired.',
+	'700024': 'Entra ID rejected the certificate assertion as outside its validity time. Check the n8n host\'s clock.',
+	'7000112': 'The app registration is disabled in this tenant.',
+	'50034': 'The app registration or tenant could not be found.',
+};
+
+function aadstsCode(error: SdkLikeError): string | undefined {
+	const description = error.errorResponse?.errorDescription ?? error.message ?? '';
+	return /AADSTS(\d+)/.exec(description)?.[1];
+}
+
+function armErrorBody(error: SdkLikeError): { code?: string; message?: string } {
+	const details = error.details as { error?: { code?: string; message?: string } } | undefined;
+	if (details && typeof details === 'object' && details.error && typeof details.error === 'object') {
+		return details.error;
+	}
+	return {};
+}
+
+function trimMessage(message: string | undefined): string {
+	if (!message) return '';
+	// Bearer tokens are long base64url runs; never let one through, whatever a service put in a message.
+	const scrubbed = message.replace(/[A-Za-z0-9_-]{80,}(\.[A-Za-z0-9_-]+)*/g, '[redacted]');
+	return scrubbed.length > 500 ? `${scrubbed.slice(0, 500)}…` : scrubbed;
+}
+
+function roleHint(api: AzureErrorContext['api']): string {
+	switch (api) {
+		case 'logAnalytics':
+			return 'Give the service principal the Log Analytics Reader role on the workspace (or a custom role with query permission).';
+		case 'graph':
+			return 'Grant the app the SecurityIncident.Read.All (or .ReadWrite.All) application permission with admin consent.';
+		default:
+			return 'Give the service principal the Microsoft Sentinel Reader role (Microsoft Sentinel Responder to update incidents) on the workspace or its resource group.';
+	}
+}
+
+function networkMessage(error: SdkLikeError): string | undefined {
+	const code = error.code ?? '';
+	if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code) || /certificate/i.test(error.message ?? '')) {
+		return 'The TLS certificate of the Azure endpoint is not trusted. If a proxy inspects TLS, put its CA certificate in the credential\'s Extra CA Certificate field.';
+	}
+	if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE', 'REQUEST_SEND_ERROR'].includes(code)) {
+		return `Could not reach Azure (${code}). Check the n8n host's network access and the credential's cloud and endpoints.`;
+	}
+	return undefined;
+}
+
+export function describeAzureError(error: unknown, context: AzureErrorContext): { message: string; description?: string; httpCode?: string } {
+	const err = (error ?? {}) as SdkLikeError;
+
+	if (err.name === 'AuthenticationError' || err.errorResponse) {
+		const code = aadstsCode(err);
+		const hint = (code && aadstsHints[code]) ?? 'Entra ID refused to issue a token for the service principal.';
+		return {
+			message: `Could not sign in to Azure${code ? ` (AADSTS${code})` : ''}`,
+			description: `${hint} (while trying to ${context.action})`,
+			httpCode: err.statusCode ? String(err.statusCode) : undefined,
+		};
+	}
+	if (err.name === 'CredentialUnavailableError') {
+		return { message: 'Could not sign in to Azure', description: 'The credential is incomplete. Open it and fill in every required field.' };
+	}
+
+	const status = err.statusCode;
+	const body = armErrorBody(err);
+	const code = body.code ?? err.code;
+	const where = `while trying to ${context.action}`;
+	if (status === undefined) {
+		const network = networkMessage(err);
+		return { message: network ?? `Azure request failed ${where}`, description: network ? where : trimMessage(err.message) };
+	}
+	const codeText = code ? ` (${code})` : '';
+	switch (status) {
+		case 400:
+			return { message: `Azure rejected the request${codeText}: ${trimMessage(body.message) || 'bad request'}`, description: where, httpCode: '400' };
+		case 401:
+			return {
+				message: `Azure did not accept the service principal's token${codeText}`,
+				description: `Check that the credential's tenant and cloud match the workspace's, then retry (${context.action}).`,
+				httpCode: '401',
+			};
+		case 403:
+			return { message: `The service principal is not allowed to ${context.action}${codeText}`, description: roleHint(context.api), httpCode: '403' };
+		case 404:
+			return {
+				message: `Not found${codeText}: could not ${context.action}`,
+				description: 'Check the subscription, resource group and workspace (or incident) named in the node, and that the service principal can see them.',
+				httpCode: '404',
+			};
+		case 409:
+			return { message: `Azure reported a conflict${codeText}: ${trimMessage(body.message) || 'the resource was changed by someone else'}`, description: where, httpCode: '409' };
+		case 429:
+			return {
+				message: 'Azure is throttling requests (429) and the retries allowed by Retry-After ran out',
+				description: `Nothing was lost: the next run continues where this one stopped (${context.action}).`,
+				httpCode: '429',
+			};
+		default:
+			return {
+				message: `Azure returned HTTP ${status}${codeText} ${where}`,
+				description: status >= 500 ? 'A temporary Azure fault; the next run retries. Nothing was lost.' : trimMessage(body.message),
+				httpCode: String(status),
+			};
+	}
+}
+
+export function toNodeError(node: INode, error: unknown, context: AzureErrorContext): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	const { message, description, httpCode } = describeAzureError(error, context);
+	const response: JsonObject = { message };
+	if (httpCode) response.httpCode = httpCode;
+	return new NodeApiError(node, response, { message, description, httpCode, itemIndex: context.itemIndex });
+}
