@@ -1,0 +1,155 @@
+import {
+	LOOKBACK_MS,
+	MAX_SEEN,
+	classifyIncident,
+	emptyState,
+	planPoll,
+	pollQuery,
+	pruneState,
+	readState,
+	sampleQuery,
+	type CursorIncident,
+	type CursorState,
+} from '../../../nodes/MicrosoftSentinelTrigger/cursor';
+
+const WS = '/subscriptions/00000000-0000-0000-0000-000000000001/resourceGroups/soc/providers/Microsoft.OperationalInsights/workspaces/soc-ws';
+const NOW = Date.parse('2026-11-23T12:00:00Z');
+const iso = (ms: number) => new Date(ms).toISOString();
+const minutes = (n: number) => n * 60_000;
+
+function incident(number: number, createdAgoMin: number, modifiedAgoMin: number): CursorIncident {
+	return { incidentNumber: number, createdTimeUtc: iso(NOW - minutes(createdAgoMin)), lastModifiedTimeUtc: iso(NOW - minutes(modifiedAgoMin)) };
+}
+
+const filters = { statuses: ['New'], severities: ['High', 'Medium'], maxAgeHours: 24 };
+const plan = (state: CursorState, incidents: CursorIncident[], extra: Partial<Parameters<typeof planPoll>[2]> = {}) =>
+	planPoll(state, incidents, { events: 'created', maxAgeHours: 24, maxPerPoll: 0, nowMs: NOW, ...extra });
+
+describe('trigger cursor: queries', () => {
+	it('first poll looks back exactly the maximum age, ordered by modification time', () => {
+		const q = pollQuery(emptyState(WS), filters, NOW);
+		expect(q.filter).toBe(
+			"properties/createdTimeUtc ge 2026-11-22T12:00:00.000Z and properties/status eq 'New' and (properties/severity eq 'High' or properties/severity eq 'Medium')",
+		);
+		expect(q.orderby).toBe('properties/lastModifiedTimeUtc asc');
+	});
+
+	it('later polls ask from the watermark minus the look-back', () => {
+		const state: CursorState = { ...emptyState(WS), watermark: NOW - minutes(3) };
+		const q = pollQuery(state, { ...filters, statuses: [], severities: [], additionalFilter: "properties/providerName eq 'Azure Sentinel'" }, NOW);
+		expect(q.filter).toBe(
+			`properties/createdTimeUtc ge 2026-11-22T12:00:00.000Z and properties/lastModifiedTimeUtc ge ${iso(NOW - minutes(3) - LOOKBACK_MS)} and (properties/providerName eq 'Azure Sentinel')`,
+		);
+	});
+
+	it('quotes string values the OData way', () => {
+		expect(pollQuery(emptyState(WS), { ...filters, statuses: ["O'Brien"] }, NOW).filter).toContain("properties/status eq 'O''Brien'");
+	});
+
+	it('the sample query asks for the newest incident whatever its age', () => {
+		expect(sampleQuery({ ...filters, statuses: [], severities: [] })).toEqual({ filter: undefined, orderby: 'properties/createdTimeUtc desc' });
+	});
+});
+
+describe('trigger cursor: planning a poll', () => {
+	it('emits every incident once, whatever order numbers and creation times are in', () => {
+		// #12 was created before #11 (creation order differs from number order).
+		const first = plan(emptyState(WS), [incident(11, 30, 20), incident(12, 40, 10)]);
+		expect(first.emit.map((e) => [e.incident.incidentNumber, e.event])).toEqual([
+			[11, 'created'],
+			[12, 'created'],
+		]);
+		expect(first.next.watermark).toBe(NOW - minutes(10));
+		// The look-back returns both again plus a newcomer with a lower creation time than either.
+		const second = plan(first.next, [incident(11, 30, 20), incident(12, 40, 10), incident(13, 50, 5)]);
+		expect(second.emit.map((e) => e.incident.incidentNumber)).toEqual([13]);
+	});
+
+	it('emits updates only in new-and-updated mode, once per change', () => {
+		const first = plan(emptyState(WS), [incident(1, 60, 60)], { events: 'createdOrUpdated' });
+		const changed = incident(1, 60, 2);
+		const second = plan(first.next, [changed], { events: 'createdOrUpdated' });
+		expect(second.emit.map((e) => e.event)).toEqual(['updated']);
+		expect(plan(second.next, [changed], { events: 'createdOrUpdated' }).emit).toEqual([]);
+		expect(plan(first.next, [changed], { events: 'created' }).emit).toEqual([]);
+	});
+
+	it('an incident that starts matching after an update is emitted as new (no minimum-severity trap)', () => {
+		// #5 did not match at creation so it was never returned; it is returned once raised to High.
+		const state = plan(emptyState(WS), [incident(6, 30, 30)]).next;
+		expect(plan(state, [incident(5, 35, 1)]).emit.map((e) => [e.incident.incidentNumber, e.event])).toEqual([[5, 'created']]);
+	});
+
+	it('stops at the cap and moves the watermark only as far as it processed', () => {
+		const incidents = [1, 2, 3, 4, 5].map((n) => incident(n, 60, 50 - n));
+		const first = plan(emptyState(WS), incidents, { maxPerPoll: 2 });
+		expect(first.emit.map((e) => e.incident.incidentNumber)).toEqual([1, 2]);
+		expect(first.capped).toBe(true);
+		expect(first.next.watermark).toBe(NOW - minutes(48));
+		const second = plan(first.next, incidents.slice(0), { maxPerPoll: 2 });
+		expect(second.emit.map((e) => e.incident.incidentNumber)).toEqual([3, 4]);
+		const third = plan(second.next, incidents, { maxPerPoll: 2 });
+		expect(third.emit.map((e) => e.incident.incidentNumber)).toEqual([5]);
+		expect(third.capped).toBe(false);
+	});
+
+	it('skips excluded incidents but still moves past them', () => {
+		const result = plan(emptyState(WS), [incident(1, 10, 9), incident(2, 10, 8)], { isExcluded: (i) => i.incidentNumber === 1 });
+		expect(result.emit.map((e) => e.incident.incidentNumber)).toEqual([2]);
+		expect(result.next.seen['1']).toBeUndefined();
+		expect(result.next.watermark).toBe(NOW - minutes(8));
+	});
+
+	it('an empty poll keeps the cursor where it was', () => {
+		const state: CursorState = { ...emptyState(WS), watermark: NOW - minutes(5), seen: { '3': [Math.floor((NOW - minutes(60)) / 1000), NOW - minutes(5)] } };
+		const result = plan(state, []);
+		expect(result.emit).toEqual([]);
+		expect(result.next).toEqual(state);
+	});
+
+	it('classifies by number, so a re-listed incident is recognised', () => {
+		const state = plan(emptyState(WS), [incident(7, 10, 10)]).next;
+		expect(classifyIncident(state, incident(7, 10, 10), 'created')).toBeUndefined();
+		expect(classifyIncident(state, incident(8, 10, 10), 'created')).toBe('created');
+	});
+});
+
+describe('trigger cursor: state bound and persistence', () => {
+	it('forgets incidents older than the maximum age', () => {
+		const state: CursorState = {
+			...emptyState(WS),
+			seen: { '1': [Math.floor((NOW - minutes(25 * 60)) / 1000), 0], '2': [Math.floor((NOW - minutes(60)) / 1000), 0] },
+		};
+		expect(Object.keys(pruneState(state, NOW, 24).seen)).toEqual(['2']);
+	});
+
+	it(`never keeps more than ${MAX_SEEN} entries, dropping the oldest-created first`, () => {
+		const incidents = Array.from({ length: MAX_SEEN + 250 }, (_, i) => incident(i + 1, 600 - i * 0.1, 1));
+		const result = plan(emptyState(WS), incidents);
+		expect(result.emit).toHaveLength(MAX_SEEN + 250);
+		expect(Object.keys(result.next.seen)).toHaveLength(MAX_SEEN);
+		expect(result.next.seen['1']).toBeUndefined();
+		expect(result.next.seen[String(MAX_SEEN + 250)]).toBeDefined();
+		expect(JSON.stringify(result.next).length).toBeLessThan(40 * MAX_SEEN);
+	});
+
+	it.each([
+		['nothing', undefined, undefined],
+		['a legacy flat cursor', { lastId: 3 }, 'the saved cursor has an unknown format'],
+		['another workspace', { v: 1, workspace: '/other', seen: {} }, 'the workspace changed'],
+	])('starts fresh from %s', (_label, stored, reset) => {
+		const read = readState(stored, WS);
+		expect(read.state).toEqual(emptyState(WS));
+		expect(read.reset).toBe(reset);
+	});
+
+	it('drops corrupted entries and keeps good ones', () => {
+		const read = readState({ v: 1, workspace: WS, watermark: 'yesterday', seen: { '1': [1, 2], '2': 'x', '3': [1, Number.NaN], '4': [1] } }, WS);
+		expect(read.state).toEqual({ v: 1, workspace: WS, watermark: undefined, seen: { '1': [1, 2] } });
+	});
+
+	it('round-trips through JSON as n8n stores static data', () => {
+		const state = plan(emptyState(WS), [incident(1, 10, 5)]).next;
+		expect(readState(JSON.parse(JSON.stringify(state)), WS).state).toEqual(state);
+	});
+});
