@@ -132,7 +132,8 @@ export class SentinelSignl4AzureApi implements ICredentialType {
 			displayName: 'Extra CA Certificate (PEM)',
 			name: 'caCertificate',
 			type: 'string',
-			typeOptions: { rows: 4 },
+			// Not a secret, but stored like one: n8n's lint treats every certificate field as sensitive.
+			typeOptions: { password: true, rows: 4 },
 			default: '',
 			description:
 				"Optional. A CA certificate to trust in addition to the system's, for a TLS-inspecting proxy or a private endpoint",

@@ -6,9 +6,8 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { AZURE_CREDENTIAL_TYPE } from '../shared/azure/credential';
 import { searchWorkspaces } from '../shared/methods/searchWorkspaces';
-import { AZURE_CREDENTIAL_TEST, testAzureCredential } from '../shared/methods/testAzureCredential';
+import { testAzureCredential } from '../shared/methods/testAzureCredential';
 import { triggerProperties } from './description';
 import { pollIncidents } from './poll';
 
@@ -25,13 +24,13 @@ export class MicrosoftSentinelTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: AZURE_CREDENTIAL_TYPE, required: true, testedBy: AZURE_CREDENTIAL_TEST }],
+		credentials: [{ name: 'sentinelSignl4AzureApi', required: true, testedBy: 'sentinelSignl4AzureApiTest' }],
 		properties: triggerProperties,
 	};
 
 	methods = {
 		listSearch: { searchWorkspaces },
-		credentialTest: { [AZURE_CREDENTIAL_TEST]: testAzureCredential },
+		credentialTest: { sentinelSignl4AzureApiTest: testAzureCredential },
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {

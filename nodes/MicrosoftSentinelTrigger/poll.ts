@@ -100,10 +100,14 @@ async function toItems(
 ): Promise<INodeExecutionData[]> {
 	return mapWithConcurrency(incidents, DETAIL_CONCURRENCY, async ({ incident, event }) => {
 		const alerts = settings.includeAlerts
-			? await connection.call((client) => listIncidentAlerts(client, settings.workspace, incident.name))
+			? await connection.call(`read the alerts of incident ${incident.properties.incidentNumber}`, (client) =>
+					listIncidentAlerts(client, settings.workspace, incident.name),
+				)
 			: undefined;
 		const entities = settings.includeEntities
-			? await connection.call((client) => listIncidentEntities(client, settings.workspace, incident.name))
+			? await connection.call(`read the entities of incident ${incident.properties.incidentNumber}`, (client) =>
+					listIncidentEntities(client, settings.workspace, incident.name),
+				)
 			: undefined;
 		return { json: { triggerEvent: event, ...shapeIncident(incident, settings.workspace, { alerts, entities }) } };
 	});
@@ -112,7 +116,9 @@ async function toItems(
 /** "Fetch test event": the newest matching incident; the cursor is neither read nor moved. */
 async function sample(context: IPollFunctions, connection: SentinelConnection, settings: TriggerSettings): Promise<INodeExecutionData[][]> {
 	const query: IncidentListQuery = { ...sampleQuery(settings.filters), top: 25 };
-	const page = await connection.call((client) => fetchIncidentPage(client, settings.workspace, query, connection.armEndpoint));
+	const page = await connection.call(`list incidents in workspace '${settings.workspace.workspaceName}'`, (client) =>
+		fetchIncidentPage(client, settings.workspace, query, connection.armEndpoint),
+	);
 	const newest = page.incidents.find((incident) => !settings.isExcluded(incident));
 	if (!newest) {
 		throw new NodeOperationError(context.getNode(), 'No incident in the workspace matches the trigger\'s filters', {
@@ -142,7 +148,9 @@ export async function pollIncidents(this: IPollFunctions): Promise<INodeExecutio
 		let pages = 0;
 		do {
 			const link = nextLink;
-			const page = await connection.call((client) => fetchIncidentPage(client, settings.workspace, query, connection.armEndpoint, link));
+			const page = await connection.call(action, (client) =>
+				fetchIncidentPage(client, settings.workspace, query, connection.armEndpoint, link),
+			);
 			for (const raw of page.incidents) {
 				const incident = toCursorIncident(raw);
 				listed.push(incident);

@@ -93,13 +93,10 @@ export class ArmResponseError extends Error {
  * to a host a response named.
  */
 export function assertSameOrigin(nextLink: string, origin: string): void {
-	let parsed: URL;
-	try {
-		parsed = new URL(nextLink);
-	} catch {
+	if (!URL.canParse(nextLink)) {
 		throw new ArmResponseError(502, { error: { code: 'InvalidNextLink', message: 'Azure returned a malformed nextLink' } });
 	}
-	if (parsed.origin !== new URL(origin).origin) {
+	if (new URL(nextLink).origin !== new URL(origin).origin) {
 		throw new ArmResponseError(502, {
 			error: { code: 'UntrustedNextLink', message: 'Azure returned a nextLink on another host; paging stopped' },
 		});
@@ -148,11 +145,16 @@ export async function armGetAll<T>(session: AzureSession, path: string, apiVersi
 	return items;
 }
 
-const segmentPattern = /^[^/\\?#%\u0000-\u001f]+$/;
+function isPathSafe(value: string): boolean {
+	for (const char of value) {
+		if (char.charCodeAt(0) < 0x20 || '/\\?#%'.includes(char)) return false;
+	}
+	return true;
+}
 
 /** Validates an id before it is put into a URL path; the message never echoes the value. */
 export function assertPathSegment(value: string, what: string): string {
-	if (!value || !segmentPattern.test(value) || value.length > 256) {
+	if (!value || !isPathSafe(value) || value.length > 256) {
 		throw new ArmResponseError(400, { error: { code: 'InvalidIdentifier', message: `The ${what} contains characters that cannot be part of an Azure resource path` } });
 	}
 	return value;

@@ -1,10 +1,9 @@
 import { createHash } from 'crypto';
-import { rootCertificates } from 'tls';
-import type { TokenCredential } from '@azure/core-auth';
 import type { ICredentialDataDecryptedObject } from 'n8n-workflow';
 
 import { resolveCloud, type AzureCloudEndpoints, type AzureCloudName } from './clouds';
 import { loadAzureSdk } from './sdk';
+import type { TokenCredential } from './sdkBundle';
 
 export const AZURE_CREDENTIAL_TYPE = 'sentinelSignl4AzureApi';
 
@@ -116,7 +115,7 @@ export async function getAzureSession(
 	const sdk = await loadAzureSdk();
 	const endpoints = resolveCloud(principal.cloud, principal);
 	// Passing `ca` replaces Node's trust store for the request, so keep the system roots alongside the extra CA.
-	const tlsOptions = principal.caCertificate ? { ca: [...rootCertificates, principal.caCertificate] } : undefined;
+	const tlsOptions = principal.caCertificate ? { ca: [...sdk.rootCertificates, principal.caCertificate] } : undefined;
 	const credentialOptions = {
 		authorityHost: endpoints.authorityHost,
 		// Instance discovery asks the public cloud's host about the authority; pointless (and unreachable from

@@ -12,3 +12,5 @@ export { SecurityInsights } from '@azure/arm-securityinsight';
 export { LogsQueryClient, LogsQueryResultStatus } from '@azure/monitor-query-logs';
 export { createPipelineRequest, RestError, isRestError } from '@azure/core-rest-pipeline';
 export { ServiceClient } from '@azure/core-client';
+export type { TokenCredential } from '@azure/core-auth';
+export { rootCertificates } from 'tls';

@@ -3,6 +3,7 @@ import type { IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
 
 import { getSentinelClient } from '../azure/armTransport';
 import { forgetAzureSession, type AzureSession } from '../azure/credential';
+import { toNodeError } from '../azure/errors';
 import { sessionFor } from '../azure/session';
 import type { WorkspaceRef } from '../azure/workspace';
 
@@ -34,15 +35,30 @@ export class SentinelConnection {
 		return this.session.endpoints.portal;
 	}
 
-	async call<T>(operation: (client: SecurityInsights) => Promise<T>): Promise<T> {
-		try {
-			return await operation(this.client);
-		} catch (error) {
-			if ((error as { statusCode?: number }).statusCode !== 401) throw error;
+	/**
+	 * Runs one Sentinel call; `action` says what it does, for the error message ("list incidents in …").
+	 * Failures leave as NodeApiError / NodeOperationError with actionable, sanitised text.
+	 */
+	async call<T>(action: string, operation: (client: SecurityInsights) => Promise<T>): Promise<T> {
+		let outcome = await attempt(operation, this.client);
+		if (!outcome.ok && (outcome.error as { statusCode?: number }).statusCode === 401) {
 			forgetAzureSession(this.session.fingerprint);
 			this.session = await sessionFor(this.context, this.itemIndex);
 			this.client = await getSentinelClient(this.session, this.workspace.subscriptionId);
-			return operation(this.client);
+			outcome = await attempt(operation, this.client);
 		}
+		if (outcome.ok) return outcome.value;
+		throw toNodeError(this.context.getNode(), outcome.error, { action, itemIndex: this.itemIndex });
+	}
+}
+
+async function attempt<T>(
+	operation: (client: SecurityInsights) => Promise<T>,
+	client: SecurityInsights,
+): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+	try {
+		return { ok: true, value: await operation(client) };
+	} catch (error) {
+		return { ok: false, error };
 	}
 }
