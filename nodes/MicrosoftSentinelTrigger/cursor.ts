@@ -8,8 +8,10 @@
  *   filters only after an update (the "minimum-severity trap" other integrations have);
  * - every new or changed incident gets a fresh `lastModifiedTimeUtc`, so one query ordered by it sees both.
  * The watermark is Azure's own timestamp (not this host's clock) minus a look-back that covers incidents that
- * become visible in the list a little after their timestamp. Whatever the look-back returns again is recognised
- * in `seen` and skipped, so nothing is emitted twice.
+ * become visible in the list a little after their timestamp. The same query also asks for every number above the
+ * highest one processed, which catches an incident that appears with older timestamps than the watermark (for
+ * example one synchronised late from Defender XDR). Whatever the query returns again is recognised in `seen` and
+ * skipped, so nothing is emitted twice.
  *
  * State bound: `seen` holds one entry per emitted incident created within `maxAgeHours` (older ones can no
  * longer match the query, so they are pruned), and at most MAX_SEEN entries (≈ 30 bytes each, so ≤ ~150 KB of
@@ -30,6 +32,8 @@ export interface CursorState {
 	workspace: string;
 	/** Greatest `lastModifiedTimeUtc` (ms) processed so far; absent until the first successful poll. */
 	watermark?: number;
+	/** Greatest incident number processed so far. */
+	maxNumber?: number;
 	/** incidentNumber → [createdTimeUtc in s, lastModifiedTimeUtc in ms] of every emitted incident. */
 	seen: Record<string, [number, number]>;
 }
@@ -67,8 +71,8 @@ export function readState(stored: unknown, workspace: string): { state: CursorSt
 			}
 		}
 	}
-	const watermark = typeof candidate.watermark === 'number' && Number.isFinite(candidate.watermark) ? candidate.watermark : undefined;
-	return { state: { v: STATE_VERSION, workspace, watermark, seen } };
+	const finite = (n: unknown) => (typeof n === 'number' && Number.isFinite(n) ? n : undefined);
+	return { state: { v: STATE_VERSION, workspace, watermark: finite(candidate.watermark), maxNumber: finite(candidate.maxNumber), seen } };
 }
 
 /** OData datetime literal: ISO 8601 in UTC, unquoted (as the Sentinel API expects). */
@@ -98,7 +102,8 @@ export function pollQuery(state: CursorState, filters: CursorFilters, nowMs: num
 	const createdSince = nowMs - filters.maxAgeHours * 3_600_000;
 	const terms = [`properties/createdTimeUtc ge ${odataDateTime(createdSince)}`];
 	if (state.watermark !== undefined) {
-		terms.push(`properties/lastModifiedTimeUtc ge ${odataDateTime(state.watermark - LOOKBACK_MS)}`);
+		const since = `properties/lastModifiedTimeUtc ge ${odataDateTime(state.watermark - LOOKBACK_MS)}`;
+		terms.push(state.maxNumber !== undefined ? `(${since} or properties/incidentNumber gt ${state.maxNumber})` : since);
 	}
 	terms.push(...baseFilterTerms(filters));
 	return { filter: terms.join(' and '), orderby: 'properties/lastModifiedTimeUtc asc' };
@@ -149,6 +154,7 @@ export interface PlanOptions {
 export function planPoll<T extends CursorIncident>(state: CursorState, incidents: T[], options: PlanOptions): PollPlan<T> {
 	const seen: CursorState['seen'] = { ...state.seen };
 	let watermark = state.watermark;
+	let maxNumber = state.maxNumber;
 	const working: CursorState = { ...state, seen };
 	const emit: PollPlan<T>['emit'] = [];
 	let capped = false;
@@ -165,9 +171,10 @@ export function planPoll<T extends CursorIncident>(state: CursorState, incidents
 			seen[String(incident.incidentNumber)] = [Math.floor(timeMs(incident.createdTimeUtc) / 1000), modified];
 		}
 		if (watermark === undefined || modified > watermark) watermark = modified;
+		if (maxNumber === undefined || incident.incidentNumber > maxNumber) maxNumber = incident.incidentNumber;
 	}
 
-	return { emit, next: pruneState({ ...working, watermark }, options.nowMs, options.maxAgeHours), capped };
+	return { emit, next: pruneState({ ...working, watermark, maxNumber }, options.nowMs, options.maxAgeHours), capped };
 }
 
 /** Drops entries that can no longer match (created before the max age), then enforces MAX_SEEN. */

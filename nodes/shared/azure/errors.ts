@@ -37,9 +37,24 @@ const aadstsHints: Record<string, string> = {
 	'50034': 'The app registration or tenant could not be found.',
 };
 
+function identityText(error: SdkLikeError): string {
+	return `${error.errorResponse?.error ?? ''} ${error.errorResponse?.errorDescription ?? ''} ${error.message ?? ''}`;
+}
+
+/** The AADSTS number, from "AADSTS7000215: …" or MSAL's "Error(s): 7000215 - …"; nothing else of the text is used. */
 function aadstsCode(error: SdkLikeError): string | undefined {
-	const description = error.errorResponse?.errorDescription ?? error.message ?? '';
-	return /AADSTS(\d+)/.exec(description)?.[1];
+	const text = identityText(error);
+	return /AADSTS(\d+)/.exec(text)?.[1] ?? /Error\(s\):\s*(\d+)/.exec(text)?.[1];
+}
+
+const identityErrorNames = ['AuthenticationError', 'AuthenticationRequiredError', 'CredentialUnavailableError', 'AggregateAuthenticationError'];
+
+function isIdentityError(error: SdkLikeError): boolean {
+	return (
+		identityErrorNames.includes(error.name ?? '') ||
+		!!error.errorResponse ||
+		/AADSTS\d+|invalid_client|unauthorized_client|invalid_request|endpoints_resolution_error/.test(error.message ?? '')
+	);
 }
 
 function armErrorBody(error: SdkLikeError): { code?: string; message?: string } {
@@ -82,17 +97,23 @@ function networkMessage(error: SdkLikeError): string | undefined {
 export function describeAzureError(error: unknown, context: AzureErrorContext): { message: string; description?: string; httpCode?: string } {
 	const err = (error ?? {}) as SdkLikeError;
 
-	if (err.name === 'AuthenticationError' || err.errorResponse) {
+	if (isIdentityError(err)) {
 		const code = aadstsCode(err);
-		const hint = (code && aadstsHints[code]) ?? 'Entra ID refused to issue a token for the service principal.';
+		const text = identityText(err);
+		let hint = code ? aadstsHints[code] : undefined;
+		if (!hint && /endpoints_resolution_error|openid/i.test(text)) {
+			// Entra answers an unknown tenant's discovery document with an error, which MSAL reports only as this.
+			hint = "Entra ID has no sign-in endpoints for this tenant. Check the Tenant ID, and the credential's Azure cloud or authority host.";
+		}
+		if (!hint) {
+			const network = networkMessage(err);
+			hint = network ?? 'Entra ID refused to issue a token for the service principal. Check the tenant ID, client ID and secret or certificate.';
+		}
 		return {
 			message: `Could not sign in to Azure${code ? ` (AADSTS${code})` : ''}`,
 			description: `${hint} (while trying to ${context.action})`,
 			httpCode: err.statusCode ? String(err.statusCode) : undefined,
 		};
-	}
-	if (err.name === 'CredentialUnavailableError') {
-		return { message: 'Could not sign in to Azure', description: 'The credential is incomplete. Open it and fill in every required field.' };
 	}
 
 	const status = err.statusCode;
@@ -101,7 +122,9 @@ export function describeAzureError(error: unknown, context: AzureErrorContext): 
 	const where = `while trying to ${context.action}`;
 	if (status === undefined) {
 		const network = networkMessage(err);
-		return { message: network ?? `Azure request failed ${where}`, description: network ? where : trimMessage(err.message) };
+		// Unknown failures are named by class and code only: their text may carry request details.
+		const kind = [err.name, err.code].filter(Boolean).join(' ');
+		return { message: network ?? `Azure request failed ${where}${kind ? ` (${kind})` : ''}`, description: network ? where : undefined };
 	}
 	const codeText = code ? ` (${code})` : '';
 	switch (status) {

@@ -42,6 +42,14 @@ describe('trigger cursor: queries', () => {
 		);
 	});
 
+	it('also asks for every number above the highest processed, in the same query', () => {
+		const state: CursorState = { ...emptyState(WS), watermark: NOW - minutes(3), maxNumber: 41 };
+		expect(pollQuery(state, { ...filters, statuses: [], severities: [] }, NOW).filter).toBe(
+			`properties/createdTimeUtc ge 2026-11-22T12:00:00.000Z and (properties/lastModifiedTimeUtc ge ${iso(NOW - minutes(3) - LOOKBACK_MS)} or properties/incidentNumber gt 41)`,
+		);
+		expect(plan(state, [incident(45, 30, 120), incident(43, 30, 20)]).next.maxNumber).toBe(45);
+	});
+
 	it('quotes string values the OData way', () => {
 		expect(pollQuery(emptyState(WS), { ...filters, statuses: ["O'Brien"] }, NOW).filter).toContain("properties/status eq 'O''Brien'");
 	});

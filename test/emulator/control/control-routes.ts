@@ -1,0 +1,113 @@
+// `/_emulator/…`: JSON mirror of the in-process API for tools that run the emulator standalone.
+import { isPlainObject, json, parseJsonBody } from '../core/json';
+import type { HttpResponse, RequestContext } from '../core/http-types';
+import type { ControlRoute } from '../core/server';
+import type { FaultSpec } from '../core/faults';
+import { ALL_ROUTE_IDS, type RouteId } from '../core/route-ids';
+import type { Emulator } from '../emulator-types';
+
+export function controlRoutes(emulator: () => Emulator): ControlRoute[] {
+	const route = (method: ControlRoute['method'], pattern: string, handler: (ctx: RequestContext, body: Record<string, unknown>) => HttpResponse) => ({
+		method,
+		pattern: `/_emulator${pattern}`,
+		handler: (ctx: RequestContext) => handler(ctx, readBody(ctx)),
+	});
+	const ok = (body: unknown, status = 200) => json(status, body);
+	const incidentOr404 = (name: string) => {
+		const incident = emulator().sentinel.getIncident(name);
+		return incident ? ok(incident) : json(404, { error: `Incident '${name}' not found` });
+	};
+
+	return [
+		route('GET', '/info', () => ok(info(emulator()))),
+		route('GET', '/incidents', () => ok({ value: emulator().sentinel.listIncidents() })),
+		route('POST', '/incidents', (_ctx, body) => ok(emulator().sentinel.createIncident(body), 201)),
+		route('POST', '/incidents/seed', (_ctx, body) => {
+			const count = Number(body.count ?? 12);
+			const options = isPlainObject(body.options) ? body.options : {};
+			return ok({ value: emulator().sentinel.seed(count, options) }, 201);
+		}),
+		route('GET', '/incidents/{name}', (ctx) => incidentOr404(ctx.params.name)),
+		route('PATCH', '/incidents/{name}', (ctx, body) => {
+			const change = isPlainObject(body.change) ? body.change : body;
+			const actor = typeof body.actor === 'string' ? body.actor : undefined;
+			return ok(emulator().sentinel.updateIncident(ctx.params.name, change, actor));
+		}),
+		route('DELETE', '/incidents/{name}', (ctx) => (emulator().sentinel.deleteIncident(ctx.params.name) ? ok({ deleted: true }) : json(404, { error: 'not found' }))),
+		route('GET', '/incidents/{name}/history', (ctx) => ok({ value: emulator().sentinel.history(ctx.params.name) })),
+		route('GET', '/incidents/{name}/alerts', (ctx) => ok({ value: emulator().sentinel.alerts(ctx.params.name) })),
+		route('POST', '/incidents/{name}/alerts', (ctx, body) => ok(emulator().sentinel.addAlert(ctx.params.name, body), 201)),
+		route('GET', '/incidents/{name}/entities', (ctx) => ok({ value: emulator().sentinel.entities(ctx.params.name) })),
+		route('POST', '/incidents/{name}/entities', (ctx, body) => {
+			if (typeof body.kind !== 'string' || !isPlainObject(body.properties)) throw new Error('entity needs kind and properties');
+			return ok(emulator().sentinel.addEntity(ctx.params.name, body as never), 201);
+		}),
+		route('GET', '/users', () => ok({ value: emulator().sentinel.users })),
+		route('GET', '/quirks', () => ok(emulator().sentinel.quirks)),
+		route('PUT', '/quirks', (_ctx, body) => {
+			Object.assign(emulator().sentinel.quirks, body);
+			return ok(emulator().sentinel.quirks);
+		}),
+		route('GET', '/faults', () => ok({ value: emulator().faults.list() })),
+		route('POST', '/faults', (_ctx, body) => {
+			const faults = Array.isArray(body.faults) ? body.faults : [body];
+			for (const fault of faults) emulator().faults.add(toFault(fault));
+			return ok({ value: emulator().faults.list() }, 201);
+		}),
+		route('DELETE', '/faults', () => {
+			emulator().faults.clear();
+			return ok({ value: [] });
+		}),
+		route('POST', '/identity/token-lifetime', (_ctx, body) => {
+			const seconds = Number(body.seconds);
+			if (!Number.isFinite(seconds) || seconds < 0) throw new Error('seconds must be a number >= 0');
+			emulator().identity.setTokenLifetime(seconds);
+			return ok({ tokenLifetimeSeconds: seconds });
+		}),
+		route('POST', '/identity/expire-all', () => {
+			emulator().identity.expireAllTokens();
+			return ok({ expired: true });
+		}),
+		route('GET', '/requests', (ctx) => {
+			const routeId = ctx.query.route;
+			const value = emulator().requests.filter((entry) => !routeId || entry.route === routeId);
+			return ok({ value });
+		}),
+		route('GET', '/requests/count', (ctx) => ok({ count: emulator().requestCount(ctx.query.route as RouteId | undefined) })),
+		route('DELETE', '/requests', () => {
+			emulator().clearRequests();
+			return ok({ cleared: true });
+		}),
+	];
+}
+
+function info(emu: Emulator) {
+	return {
+		url: emu.url,
+		caPath: emu.caPath,
+		caPem: emu.caPem,
+		principal: emu.principal,
+		workspace: emu.workspace,
+		workspaces: emu.workspaces,
+		users: emu.sentinel.users,
+		routeIds: ALL_ROUTE_IDS,
+	};
+}
+
+function readBody(ctx: RequestContext): Record<string, unknown> {
+	const parsed = parseJsonBody(ctx.rawBody);
+	if (!parsed.ok) throw new Error(`Body is not JSON: ${parsed.message}`);
+	if (parsed.value === undefined) return {};
+	if (!isPlainObject(parsed.value)) throw new Error('Body must be a JSON object');
+	return parsed.value;
+}
+
+/** JSON has no Infinity: accept `"Infinity"`, `null` or a negative number for "always". */
+function toFault(raw: unknown): FaultSpec {
+	if (!isPlainObject(raw)) throw new Error('fault must be an object');
+	const times = raw.times;
+	const spec = { ...raw } as unknown as FaultSpec;
+	if (times === 'Infinity' || times === null || (typeof times === 'number' && times < 0)) spec.times = Infinity;
+	if (spec.route !== '*' && !ALL_ROUTE_IDS.includes(spec.route)) throw new Error(`Unknown route id '${String(spec.route)}'`);
+	return spec;
+}

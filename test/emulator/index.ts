@@ -1,0 +1,107 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { ArmModule } from './arm/arm-module';
+import { SentinelService } from './arm/sentinel/sentinel-service';
+import { ArmTopology, type WorkspaceInfo } from './arm/topology';
+import { controlRoutes } from './control/control-routes';
+import { FaultInjector } from './core/faults';
+import { RequestLog } from './core/request-log';
+import { startHttpsServer } from './core/server';
+import type { ServiceModule } from './core/service-module';
+import { emulatorTls } from './core/tls';
+import { Directory } from './entra/directory';
+import { EntraModule } from './entra/entra-module';
+import { TokenStore } from './entra/token-store';
+import type { Emulator, StartOptions, WorkspaceDescriptor } from './emulator-types';
+
+export type { Emulator, StartOptions, WorkspaceDescriptor } from './emulator-types';
+export type { RouteId } from './core/route-ids';
+export type { RecordedRequest } from './core/request-log';
+export type { FaultSpec } from './core/faults';
+export type { Principal } from './entra/directory';
+export type { SentinelApi, SentinelQuirks, SentinelSeedOptions } from './arm/sentinel/sentinel-service';
+export type {
+	Alert,
+	AlertSeed,
+	Entity,
+	EntityKind,
+	EntitySeed,
+	Incident,
+	IncidentComment,
+	IncidentSeed,
+	IncidentSeverity,
+	IncidentStatus,
+	SentinelUser,
+} from './arm/sentinel/model';
+export { SCHEDULED_RULES, SEEDED_TABLES } from './generator/scheduled-rules';
+export { ALL_ROUTE_IDS } from './core/route-ids';
+
+export async function startEmulator(options: StartOptions = {}): Promise<Emulator> {
+	const host = options.host ?? '127.0.0.1';
+	const stateDir = options.stateDir ?? mkdtempSync(path.join(tmpdir(), 'sentinel-emulator-'));
+	mkdirSync(stateDir, { recursive: true });
+
+	const tls = await emulatorTls(options.freshTls);
+	const directory = new Directory(tls);
+	const tokens = new TokenStore(options.tokenLifetimeSeconds ?? 3599);
+	const topology = new ArmTopology(directory.tenantId);
+	const sentinel = new SentinelService(topology, directory.tenantId, options.generatorSeed ?? 1);
+	const arm = new ArmModule(tokens, topology, sentinel, directory.tenantId);
+	// Registering a service = constructing its module and listing it here.
+	const modules: ServiceModule[] = [new EntraModule(directory, tokens), arm];
+
+	const caPath = path.join(stateDir, 'ca.pem');
+	writeFileSync(caPath, tls.ca.certPem);
+	writeFileSync(path.join(stateDir, 'client-certificate.pem'), directory.principal.certificatePem, { mode: 0o600 });
+
+	const faults = new FaultInjector();
+	const log = new RequestLog();
+	let emulator: Emulator | undefined;
+	const server = await startHttpsServer({
+		host,
+		port: options.port ?? 0,
+		keyPem: tls.server.keyPem,
+		certPem: tls.server.certPem,
+		routes: modules.flatMap((module) => module.routes()),
+		controlRoutes: controlRoutes(() => emulator as Emulator),
+		unmatched: (ctx, match) => arm.unmatched(ctx, match),
+		faults,
+		log,
+	});
+
+	if (options.seedIncidents) sentinel.seed(options.seedIncidents);
+
+	const describe = (ws: WorkspaceInfo): WorkspaceDescriptor => ({
+		subscriptionId: ws.subscriptionId,
+		resourceGroup: ws.resourceGroup,
+		name: ws.name,
+		customerId: ws.customerId,
+		armId: ws.armId,
+	});
+	emulator = {
+		url: `https://${host.includes(':') ? `[${host}]` : host}:${server.port}`,
+		caPem: tls.ca.certPem,
+		caPath,
+		principal: directory.principal,
+		workspace: describe(topology.defaultWorkspace),
+		workspaces: topology.workspaces.map(describe),
+		sentinel,
+		faults: {
+			add: (fault) => faults.add(fault),
+			clear: () => faults.clear(),
+			list: () => faults.list(),
+		},
+		identity: {
+			setTokenLifetime: (seconds) => {
+				tokens.lifetimeSeconds = seconds;
+			},
+			expireAllTokens: () => tokens.expireAll(),
+		},
+		requests: log.entries,
+		requestCount: (route) => log.count(route),
+		clearRequests: () => log.clear(),
+		stop: () => server.close(),
+	};
+	return emulator;
+}
