@@ -26,6 +26,7 @@ const WORKFLOW_ID = fixtureId('sentinelTrigger');
 const WRONG_SECRET_WORKFLOW_ID = fixtureId('sentinelBadCred');
 const TRIGGER_NODE = 'Microsoft Sentinel Trigger';
 const HOUR_MS = 3_600_000;
+const wrongSecretValue = 'Wr0ng~secret.value-never-shown';
 
 function hoursAgo(hours: number): string {
 	return new Date(Date.now() - hours * HOUR_MS).toISOString();
@@ -46,7 +47,7 @@ describe('Microsoft Sentinel Trigger (real n8n, emulated Sentinel)', () => {
 		emulator = await startEmulator({ seedIncidents: 0 });
 		const credential = emulatorAzureCredential(emulator);
 		const wrongSecret = emulatorAzureCredential(emulator, { id: fixtureId('azureWrongSecret'), name: 'Azure (wrong secret)' });
-		wrongSecret.data.clientSecret = 'not-the-secret';
+		wrongSecret.data.clientSecret = wrongSecretValue;
 		n8n = await N8nInstance.start({
 			label: 'sentinel-trigger',
 			credentials: [credential, wrongSecret],
@@ -174,7 +175,10 @@ describe('Microsoft Sentinel Trigger (real n8n, emulated Sentinel)', () => {
 		expect(publication.status).toBe('failed');
 		const messages = publication.triggers.map((trigger) => trigger.errorMessage ?? '').join('\n');
 		expect(messages).toContain('There was a problem activating the workflow');
-		expect(messages).toContain(emulator.workspace.name);
+		// The operator sees the cause (Entra's code for a wrong secret), never the secret or Entra's text.
+		expect(messages).toContain('Could not sign in to Azure (AADSTS7000215)');
+		expect(messages).not.toMatch(/Trace ID|Correlation ID|Invalid client secret provided/);
+		expect(messages).not.toContain(wrongSecretValue);
 		// The failure really was the token request being refused, and nothing ran.
 		const tokenRejections = emulator.requests.filter((r) => r.route === 'token' && r.status === 401).length;
 		expect(tokenRejections).toBeGreaterThan(tokenRejectionsBefore);

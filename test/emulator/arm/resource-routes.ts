@@ -21,6 +21,14 @@ export function resourceRoutes(pipeline: ArmPipeline, topology: ArmTopology): Ro
 			},
 		}),
 		pipeline.route({
+			id: 'subscriptions.get',
+			method: 'GET',
+			pattern: '/subscriptions/{subscriptionId}',
+			apiVersions: SUBSCRIPTIONS_API_VERSIONS,
+			scope: 'subscription',
+			handler: ({ subscription }) => json(200, subscriptionJson(subscription as SubscriptionInfo)),
+		}),
+		pipeline.route({
 			id: 'workspaces.list',
 			method: 'GET',
 			pattern: `/subscriptions/{subscriptionId}${WORKSPACES}`,

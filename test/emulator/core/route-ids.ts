@@ -5,6 +5,7 @@ export const ENTRA_ROUTE_IDS = ['openid-configuration', 'instance-discovery', 't
 
 export const ARM_ROUTE_IDS = [
 	'subscriptions.list',
+	'subscriptions.get',
 	'workspaces.list',
 	'workspaces.get',
 	'incidents.list',

@@ -66,7 +66,6 @@ export class IncidentGenerator {
 	constructor(
 		seed: number,
 		private readonly workspace: WorkspaceInfo,
-		private readonly tenantId: string,
 	) {
 		this.rng = new SeededRandom(seed);
 	}

@@ -129,6 +129,8 @@ describe('subscriptions and workspaces', () => {
 		const body = response.json as { value: Array<Record<string, unknown>>; count: { value: number } };
 		expect(body.value).toHaveLength(1);
 		expect(body.value[0]).toMatchObject({ subscriptionId: emu.workspace.subscriptionId, tenantId: emu.principal.tenantId, state: 'Enabled', id: `/subscriptions/${emu.workspace.subscriptionId}` });
+		const one = await armRequest(emu, 'GET', `/subscriptions/${emu.workspace.subscriptionId}?api-version=2022-12-01`);
+		expect(one.json).toEqual(body.value[0]);
 	});
 
 	it.each(['2022-10-01', '2023-09-01', '2025-02-01'])('lists and gets workspaces with customerId (api-version %s)', async (apiVersion) => {

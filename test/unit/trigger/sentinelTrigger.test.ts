@@ -271,7 +271,7 @@ describe('sign-in failures', () => {
 		const everything = JSON.stringify({ error, message: error?.message, description: (error as { description?: string }).description, stack: error?.stack });
 		expect(everything).not.toContain(secret);
 		expect(everything).not.toMatch(/Trace ID|Correlation ID/);
-		expect(node.staticData['node:Microsoft Sentinel Trigger']?.cursor).toBeUndefined();
+		expect((node.staticData['node:Microsoft Sentinel Trigger'] as IDataObject | undefined)?.cursor).toBeUndefined();
 	});
 
 	it('refuses a credential with missing fields before any request', async () => {

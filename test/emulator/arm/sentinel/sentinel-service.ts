@@ -42,11 +42,11 @@ export class SentinelService implements SentinelApi {
 
 	constructor(
 		private readonly topology: ArmTopology,
-		private readonly tenantId: string,
+		tenantId: string,
 		private readonly generatorSeed: number,
 	) {
 		topology.workspaces.forEach((workspace, index) => {
-			const generator = new IncidentGenerator(generatorSeed + index * 7919, workspace, tenantId);
+			const generator = new IncidentGenerator(generatorSeed + index * 7919, workspace);
 			this.stores.set(workspace.name.toLowerCase(), new WorkspaceIncidents(workspace, this.users, generator, tenantId));
 		});
 	}
@@ -64,7 +64,7 @@ export class SentinelService implements SentinelApi {
 
 	seed(count: number, options: SentinelSeedOptions = {}): Incident[] {
 		const store = this.store(options.workspace);
-		const generator = new IncidentGenerator(this.generatorSeed + store.all().length * 104729 + 1, store.workspace, this.tenantId);
+		const generator = new IncidentGenerator(this.generatorSeed + store.all().length * 104729 + 1, store.workspace);
 		return generator.incidents(count, options).map(({ seed, comments }) => {
 			const owner = seed.ownerObjectId ? store.findUser(seed.ownerObjectId) : undefined;
 			const record = store.create(seed, systemActor());
