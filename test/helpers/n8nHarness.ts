@@ -5,15 +5,21 @@
  * `additionalData` with valid URLs. Only the credential store is ours; parameters, expressions, resource
  * locators and static data go through n8n's real code.
  */
+import { readdirSync } from 'fs';
+import { join } from 'path';
+
 import {
 	CredentialTestContext,
 	ExecutionLifecycleHooks,
 	LoadOptionsContext,
 	PollContext,
+	WorkflowExecute,
 } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	Workflow,
+	createRunExecutionData,
+	type ExecutionError,
 	type ICredentialDataDecryptedObject,
 	type ICredentialType,
 	type ICredentials,
@@ -25,16 +31,29 @@ import {
 	type INodeProperties,
 	type INodeType,
 	type INodeTypes,
+	type IRun,
+	type ITaskData,
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowActivateMode,
 	type WorkflowExecuteMode,
 } from 'n8n-workflow';
 
-import { SentinelSignl4AzureApi } from '../../credentials/SentinelSignl4AzureApi.credentials';
+/** Every credential type of the package, by name, as n8n's loader would register them. */
+const credentialTypes: Record<string, ICredentialType> = loadCredentialTypes();
 
-const credentialTypes: Record<string, ICredentialType> = {
-	sentinelSignl4AzureApi: new SentinelSignl4AzureApi(),
-};
+function loadCredentialTypes(): Record<string, ICredentialType> {
+	const folder = join(__dirname, '../../credentials');
+	const types: Record<string, ICredentialType> = {};
+	for (const file of readdirSync(folder).filter((f) => f.endsWith('.credentials.ts'))) {
+		// eslint-disable-next-line @typescript-eslint/no-require-imports
+		const module = require(join(folder, file)) as Record<string, new () => ICredentialType>;
+		for (const CredentialClass of Object.values(module)) {
+			const instance = new CredentialClass();
+			types[instance.name] = instance;
+		}
+	}
+	return types;
+}
 
 class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly store: Record<string, ICredentialDataDecryptedObject>) {
@@ -174,4 +193,56 @@ export class PollHarness {
 
 export function credentialTestContext(): CredentialTestContext {
 	return new CredentialTestContext();
+}
+
+export interface RunNodeOptions extends NodeUnderTest {
+	/** Items fed to the node's main input. */
+	input?: IDataObject[];
+	/** Sets the node's "On Error" setting to "Continue" (what `this.continueOnFail()` reads). */
+	continueOnFail?: boolean;
+}
+
+export interface NodeRun {
+	/** Items of the first main output ([] when the node failed). */
+	items: INodeExecutionData[];
+	/** All main outputs. */
+	outputs: INodeExecutionData[][];
+	/** The error the node failed with, as n8n recorded it. */
+	error?: ExecutionError;
+	run: IRun;
+}
+
+/**
+ * Executes an action node through n8n-core's WorkflowExecute, starting at the node with the given input items:
+ * parameters (including expressions such as `={{ $json.incidentName }}`), credentials, `continueOnFail`, paired
+ * items and errors all go through n8n's real engine.
+ */
+export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
+	const node: INode = {
+		id: 'node-under-test',
+		name: options.nodeName ?? 'Node Under Test',
+		type: options.typeName,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters,
+		credentials: Object.fromEntries(Object.keys(options.credentials).map((type) => [type, { id: `${type}-id`, name: `${type} test` }])),
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	};
+	const workflow = new Workflow({
+		id: 'workflow-under-test',
+		name: 'test workflow',
+		nodes: [node],
+		connections: {},
+		active: false,
+		nodeTypes: nodeTypesOf({ [options.typeName]: options.nodeType }),
+		staticData: options.staticData ?? {},
+	});
+	const input = (options.input ?? [{}]).map((json, index) => ({ json, pairedItem: { item: index } }));
+	const runExecutionData = createRunExecutionData({
+		executionData: { nodeExecutionStack: [{ node, data: { main: [input] }, source: null }] },
+	});
+	const run = await new WorkflowExecute(additionalDataFor(options.credentials), 'manual', runExecutionData).processRunExecutionData(workflow);
+	const task: ITaskData | undefined = run.data.resultData.runData[node.name]?.[0];
+	const outputs = (task?.data?.main ?? []).map((output) => output ?? []);
+	return { items: outputs[0] ?? [], outputs, error: task?.error ?? run.data.resultData.error, run };
 }
