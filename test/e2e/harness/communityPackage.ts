@@ -82,6 +82,8 @@ export function getPackageTarball(): string {
 export function installCommunityPackage(n8nUserFolder: string, tarball: string): string {
 	const nodesDirectory = path.join(n8nUserFolder, '.n8n', 'nodes');
 	const packageDirectory = path.join(nodesDirectory, 'node_modules', PACKAGE_NAME);
+	// A kept user folder (`npm start`) may hold an older build: replace it whole, as n8n does on an update.
+	fs.rmSync(packageDirectory, { recursive: true, force: true });
 	fs.mkdirSync(packageDirectory, { recursive: true });
 	execFileSync('tar', ['-xzf', tarball, '-C', packageDirectory, '--strip-components=1']);
 

@@ -11,8 +11,9 @@ import { ensureN8nInstalled, type N8nRuntime } from './install';
 
 /** Must stay the same between `import:credentials` and `start`, or n8n cannot decrypt what it imported. */
 const ENCRYPTION_KEY = 'sentinel-signl4-e2e-encryption-key-not-a-secret';
-const OWNER_EMAIL = 'owner@e2e.sentinel-signl4.test';
-const OWNER_PASSWORD = 'E2e-Owner-Passw0rd';
+/** The env-managed owner of every instance the harness (and `npm start`) runs; local throwaway instances only. */
+export const OWNER_EMAIL = 'owner@e2e.sentinel-signl4.test';
+export const OWNER_PASSWORD = 'E2e-Owner-Passw0rd';
 
 /** Startup is 4-8 s on a quiet machine; a loaded CI box gets more. */
 const READINESS_TIMEOUT_MS = 120_000;
@@ -41,6 +42,11 @@ export interface N8nStartOptions {
 	env?: Record<string, string>;
 	/** Install this package into the user folder (default true); false for harness self-tests of built-in nodes. */
 	installPackage?: boolean;
+	/** A user folder to keep between runs (`npm start`); default a fresh temporary folder removed on stop. */
+	userFolder?: string;
+	/** Fixed ports (`npm start`); default free ports picked by the kernel. */
+	port?: number;
+	brokerPort?: number;
 }
 
 export interface N8nExecution {
@@ -200,10 +206,13 @@ export class N8nInstance {
 	static async start(options: N8nStartOptions = {}): Promise<N8nInstance> {
 		const runtime = ensureN8nInstalled();
 		const label = options.label ?? 'n8n';
-		const userFolder = fs.mkdtempSync(path.join(os.tmpdir(), `sentinel-signl4-${label.replace(/\W+/g, '-')}-`));
+		const userFolder = options.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), `sentinel-signl4-${label.replace(/\W+/g, '-')}-`));
+		fs.mkdirSync(userFolder, { recursive: true });
 		if (options.installPackage ?? true) installCommunityPackage(userFolder, getPackageTarball());
 
-		const [port, brokerPort] = await findFreePorts(2);
+		const [freePort, freeBrokerPort] = await findFreePorts(2);
+		const port = options.port ?? freePort;
+		const brokerPort = options.brokerPort ?? freeBrokerPort;
 		const environment: Record<string, string> = {
 			...inheritedEnvironment(),
 			PATH: `${runtime.nodeBinDir}${path.delimiter}${process.env.PATH ?? ''}`,
@@ -248,6 +257,7 @@ export class N8nInstance {
 		};
 
 		const instance = new N8nInstance(label, runtime, userFolder, port, brokerPort, environment);
+		if (options.userFolder) instance.keepUserFolder = true;
 		liveInstances.add(instance);
 		try {
 			let phaseStartedAt = Date.now();
