@@ -1,6 +1,5 @@
 import type { SecurityInsights } from '@azure/arm-securityinsight';
 import type { ServiceClient } from '@azure/core-client';
-import type { PipelinePolicy } from '@azure/core-rest-pipeline';
 
 import type { AzureSession } from './credential';
 import { loadAzureSdk } from './sdk';
@@ -10,7 +9,10 @@ import { loadAzureSdk } from './sdk';
  * api-version, retry limits, same-origin paging and path-segment validation.
  */
 
-/** Latest stable Sentinel API. The SDK (1.0.0-beta.6) hard-codes 2022-09-01-preview as a constant. */
+/**
+ * Latest stable Sentinel API. The SDK (1.0.0-beta.6) defaults to 2022-09-01-preview; its `apiVersion` option adds a
+ * policy that rewrites the query parameter on every request, nextLinks included.
+ */
 export const SENTINEL_API_VERSION = '2025-09-01';
 export const OPERATIONAL_INSIGHTS_API_VERSION = '2023-09-01';
 export const SUBSCRIPTIONS_API_VERSION = '2022-12-01';
@@ -21,18 +23,6 @@ export const SUBSCRIPTIONS_API_VERSION = '2022-12-01';
  * the next one resumes from the last committed cursor.
  */
 const retryOptions = { maxRetries: 3, retryDelayInMs: 800, maxRetryDelayInMs: 20_000 };
-
-const apiVersionPolicy: PipelinePolicy = {
-	name: 'sentinelApiVersion',
-	async sendRequest(request, next) {
-		const url = new URL(request.url);
-		if (/\/providers\/Microsoft\.SecurityInsights\//i.test(url.pathname)) {
-			url.searchParams.set('api-version', SENTINEL_API_VERSION);
-			request.url = url.toString();
-		}
-		return next(request);
-	},
-};
 
 const sentinelClients = new WeakMap<AzureSession, Map<string, SecurityInsights>>();
 const armClients = new WeakMap<AzureSession, ServiceClient>();
@@ -50,11 +40,11 @@ export async function getSentinelClient(session: AzureSession, subscriptionId: s
 		endpoint: session.endpoints.arm,
 		// Without this the SDK derives the token audience from `endpoint`, which is wrong for custom endpoints.
 		credentialScopes: [session.endpoints.armScope],
+		apiVersion: SENTINEL_API_VERSION,
 		tlsOptions: session.tlsOptions,
 		retryOptions,
 		userAgentOptions: { userAgentPrefix: 'n8n-nodes-sentinel-signl4' },
 	});
-	client.pipeline.addPolicy(apiVersionPolicy, { afterPhase: 'Serialize' });
 	perSubscription.set(subscriptionId, client);
 	return client;
 }

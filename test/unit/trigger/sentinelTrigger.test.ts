@@ -96,7 +96,10 @@ describe('Microsoft Sentinel Trigger', () => {
 		expect(first).toHaveLength(2500);
 		expect(new Set(first).size).toBe(2500);
 		expect(emu.requestCount('incidents.list')).toBeGreaterThan(10);
-		expect(emu.requests.filter((r) => r.route === 'incidents.list').every((r) => r.status === 200)).toBe(true);
+		const lists = emu.requests.filter((r) => r.route === 'incidents.list');
+		expect(lists.every((r) => r.status === 200)).toBe(true);
+		// The stable API on every page, nextLinks included (the SDK's default is 2022-09-01-preview).
+		expect(new Set(lists.map((r) => r.query['api-version']))).toEqual(new Set(['2025-09-01']));
 		expect(await node.poll()).toBeNull();
 	});
 
