@@ -35,7 +35,7 @@ async function bundleAzureSdk() {
 }
 
 function copyAssets() {
-	return src(['nodes/**/*.{png,svg}', 'nodes/**/*.node.json', 'credentials/**/*.{png,svg}'], {
+	return src(['nodes/**/*.{png,svg}', 'nodes/**/*.node.json', 'nodes/**/__schema__/**/*.json', 'credentials/**/*.{png,svg}'], {
 		base: '.',
 		encoding: false,
 	}).pipe(dest(dist));

@@ -47,10 +47,11 @@ function loadCredentialTypes(): Record<string, ICredentialType> {
 	for (const file of readdirSync(folder).filter((f) => f.endsWith('.credentials.ts'))) {
 		// eslint-disable-next-line @typescript-eslint/no-require-imports
 		const module = require(join(folder, file)) as Record<string, new () => ICredentialType>;
-		for (const CredentialClass of Object.values(module)) {
-			const instance = new CredentialClass();
-			types[instance.name] = instance;
-		}
+		// As n8n's loader does: the class named after the file (X.credentials.ts exports class X).
+		const CredentialClass = module[file.replace('.credentials.ts', '')];
+		if (!CredentialClass) throw new Error(`${file} does not export a class named after the file`);
+		const instance = new CredentialClass();
+		types[instance.name] = instance;
 	}
 	return types;
 }

@@ -398,8 +398,14 @@ export class N8nInstance {
 		const available = (await this.internalApi<{ data: string[] }>('GET', '/rest/api-keys/scopes')).data;
 		const missing = API_KEY_SCOPES.filter((scope) => !available.includes(scope));
 		if (missing.length > 0) throw new Error(`n8n offers no API key scopes ${missing.join(', ')}`);
+		// A kept user folder (`npm start`) still has the key of the previous start; labels are unique per user.
+		const label = `e2e-${this.label}`;
+		const listed = await this.internalApi<{ data: { items: Array<{ id: string; label: string }> } }>('GET', '/rest/api-keys');
+		for (const key of listed.data.items.filter((k) => k.label === label)) {
+			await this.internalApi('DELETE', `/rest/api-keys/${key.id}`);
+		}
 		const created = await this.internalApi<{ data: { rawApiKey: string } }>('POST', '/rest/api-keys', {
-			label: `e2e-${this.label}`,
+			label,
 			scopes: API_KEY_SCOPES,
 			expiresAt: null,
 		});
