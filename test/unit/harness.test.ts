@@ -1,10 +1,10 @@
 /** The n8n-core harness itself: expressions, pairing and continueOnFail behave as n8n's engine makes them. */
-import { NodeConnectionTypes, NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeType } from 'n8n-workflow';
+import { NodeConnectionTypes, NodeOperationError, type IExecuteFunctions, type INodeExecutionData, type INodeType, type INodeTypeDescription } from 'n8n-workflow';
 
 import { runNode } from '../helpers/n8nHarness';
 
 class EchoNode implements INodeType {
-	description = {
+	description: INodeTypeDescription = {
 		displayName: 'Echo',
 		name: 'echo',
 		group: ['transform'],
@@ -13,7 +13,7 @@ class EchoNode implements INodeType {
 		defaults: { name: 'Echo' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		properties: [{ displayName: 'Value', name: 'value', type: 'string' as const, default: '' }],
+		properties: [{ displayName: 'Value', name: 'value', type: 'string', default: '' }],
 	};
 
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
