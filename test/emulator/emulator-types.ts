@@ -3,6 +3,8 @@ import type { ActiveFault, FaultSpec } from './core/faults';
 import type { RecordedRequest } from './core/request-log';
 import type { RouteId } from './core/route-ids';
 import type { Principal } from './entra/directory';
+import type { LogAnalyticsApi } from './loganalytics/loganalytics-module';
+import type { Signl4Api } from './signl4/signl4-service';
 
 export interface StartOptions {
 	/** 0 = random (default). */
@@ -42,6 +44,10 @@ export interface Emulator {
 	/** Every workspace the principal can see (the first is `workspace`). */
 	workspaces: WorkspaceDescriptor[];
 	sentinel: SentinelApi;
+	/** Log Analytics query API: seeded tables, switches, concurrency counter, received queries. */
+	logAnalytics: LogAnalyticsApi;
+	/** SIGNL4 under `<url>/signl4`: alerts, users, API key, outbound callbacks, throttling plan, console. */
+	signl4: Signl4Api;
 	faults: {
 		add(fault: FaultSpec): void;
 		clear(): void;

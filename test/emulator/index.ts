@@ -12,6 +12,9 @@ import type { ServiceModule } from './core/service-module';
 import { emulatorTls } from './core/tls';
 import { Directory } from './entra/directory';
 import { EntraModule } from './entra/entra-module';
+import { LogAnalyticsModule } from './loganalytics/loganalytics-module';
+import { Signl4Module, SIGNL4_PREFIX } from './signl4/signl4-module';
+import { Signl4Service } from './signl4/signl4-service';
 import { TokenStore } from './entra/token-store';
 import type { Emulator, StartOptions, WorkspaceDescriptor } from './emulator-types';
 
@@ -21,6 +24,8 @@ export type { RecordedRequest } from './core/request-log';
 export type { FaultSpec } from './core/faults';
 export type { Principal } from './entra/directory';
 export type { SentinelApi, SentinelQuirks, SentinelSeedOptions } from './arm/sentinel/sentinel-service';
+export type { Signl4Api, AlertRecord as Signl4Alert, Signl4User, InboundEvent as Signl4InboundEvent } from './signl4/signl4-service';
+export type { LogAnalyticsApi, LogAnalyticsSettings, RecordedQuery, QueryResponseBody } from './loganalytics/loganalytics-module';
 export type {
 	Alert,
 	AlertSeed,
@@ -48,8 +53,10 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 	const topology = new ArmTopology(directory.tenantId);
 	const sentinel = new SentinelService(topology, directory.tenantId, options.generatorSeed ?? 1);
 	const arm = new ArmModule(tokens, topology, sentinel, directory.tenantId);
+	const logAnalytics = new LogAnalyticsModule(tokens, topology, sentinel, directory.tenantId, options.generatorSeed ?? 1);
 	// Registering a service = constructing its module and listing it here.
-	const modules: ServiceModule[] = [new EntraModule(directory, tokens), arm];
+	const signl4 = new Signl4Service();
+	const modules: ServiceModule[] = [new EntraModule(directory, tokens), arm, logAnalytics, new Signl4Module(signl4)];
 
 	const caPath = path.join(stateDir, 'ca.pem');
 	writeFileSync(caPath, tls.ca.certPem);
@@ -79,14 +86,17 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		customerId: ws.customerId,
 		armId: ws.armId,
 	});
+	const url = `https://${host.includes(':') ? `[${host}]` : host}:${server.port}`;
 	emulator = {
-		url: `https://${host.includes(':') ? `[${host}]` : host}:${server.port}`,
+		url,
 		caPem: tls.ca.certPem,
 		caPath,
 		principal: directory.principal,
 		workspace: describe(topology.defaultWorkspace),
 		workspaces: topology.workspaces.map(describe),
 		sentinel,
+		logAnalytics,
+		signl4: signl4.api(`${url}${SIGNL4_PREFIX}`, `${url}/_emulator/signl4/console`),
 		faults: {
 			add: (fault) => faults.add(fault),
 			clear: () => faults.clear(),

@@ -69,8 +69,10 @@ class TestCredentialsHelper extends ICredentialsHelper {
 		return true;
 	}
 
-	async authenticate(_credentials: ICredentialDataDecryptedObject, _type: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
-		return requestOptions;
+	async authenticate(credentials: ICredentialDataDecryptedObject, type: string, requestOptions: IHttpRequestOptions): Promise<IHttpRequestOptions> {
+		// As n8n's CredentialsHelper does for a credential whose `authenticate` is a function (the SIGNL4 credential's).
+		const authenticate = credentialTypes[type]?.authenticate;
+		return typeof authenticate === 'function' ? await authenticate(credentials, requestOptions) : requestOptions;
 	}
 
 	async preAuthentication(): Promise<undefined> {
@@ -199,6 +201,8 @@ export function credentialTestContext(): CredentialTestContext {
 export interface RunNodeOptions extends NodeUnderTest {
 	/** Items fed to the node's main input. */
 	input?: IDataObject[];
+	/** Whole items (json and binary) fed to the node's main input; takes precedence over `input`. */
+	inputItems?: INodeExecutionData[];
 	/** Sets the node's "On Error" setting to "Continue" (what `this.continueOnFail()` reads). */
 	continueOnFail?: boolean;
 }
@@ -238,7 +242,9 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 		nodeTypes: nodeTypesOf({ [options.typeName]: options.nodeType }),
 		staticData: options.staticData ?? {},
 	});
-	const input = (options.input ?? [{}]).map((json, index) => ({ json, pairedItem: { item: index } }));
+	const input = options.inputItems
+		? options.inputItems.map((item, index) => ({ ...item, pairedItem: { item: index } }))
+		: (options.input ?? [{}]).map((json, index) => ({ json, pairedItem: { item: index } }));
 	const runExecutionData = createRunExecutionData({
 		executionData: { nodeExecutionStack: [{ node, data: { main: [input] }, source: null }] },
 	});

@@ -1,7 +1,7 @@
 import type { IDataObject } from 'n8n-workflow';
 
 import type { WorkspaceRef } from '../azure/workspace';
-import type { RawAlert, RawEntitiesResponse, RawEntity, RawIncident } from './types';
+import type { RawAlert, RawComment, RawEntitiesResponse, RawEntity, RawIncident } from './types';
 
 /**
  * The item every node of this package emits for an incident: flat, readable fields first (what a workflow
@@ -194,4 +194,37 @@ export function shapeIncident(incident: RawIncident, workspace: WorkspaceRef, ex
 	}
 	item.raw = raw;
 	return item;
+}
+
+/** The `workspace` object every item of this package carries (the same fields `shapeIncident` emits). */
+export function shapeWorkspace(workspace: WorkspaceRef): IDataObject {
+	return {
+		subscriptionId: workspace.subscriptionId,
+		resourceGroup: workspace.resourceGroup,
+		name: workspace.workspaceName,
+		armId: workspace.armId,
+	};
+}
+
+/** One entity in readable form: its kind, the group `shapeEntities` files it under, and the readable fields. */
+export function shapeEntity(entity: RawEntity): IDataObject {
+	const { group, value } = readableEntity(entity);
+	return { kind: entity.kind, group, friendlyName: str(entity.properties?.friendlyName) ?? null, ...value, entityId: entity.id ?? null };
+}
+
+/** One incident comment in readable form. */
+export function shapeComment(comment: RawComment): IDataObject {
+	const p = comment.properties ?? ({} as RawComment['properties']);
+	const author = p.author ?? {};
+	return {
+		commentName: comment.name,
+		message: p.message,
+		author: author.name ?? author.email ?? author.userPrincipalName ?? null,
+		authorEmail: author.email ?? null,
+		authorUpn: author.userPrincipalName ?? null,
+		authorObjectId: author.objectId ?? null,
+		createdTimeUtc: p.createdTimeUtc ?? null,
+		lastModifiedTimeUtc: p.lastModifiedTimeUtc ?? null,
+		commentId: comment.id,
+	};
 }

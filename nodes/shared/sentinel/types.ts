@@ -75,3 +75,16 @@ export interface RawEntitiesResponse {
 	entities?: RawEntity[];
 	metaData?: Array<{ entityKind: string; count: number }>;
 }
+
+export interface RawComment {
+	id: string;
+	name: string;
+	etag?: string;
+	type?: string;
+	properties: {
+		message: string;
+		createdTimeUtc?: string;
+		lastModifiedTimeUtc?: string;
+		author?: { objectId?: string; email?: string; userPrincipalName?: string; name?: string };
+	};
+}

@@ -5,6 +5,8 @@ import type { ControlRoute } from '../core/server';
 import type { FaultSpec } from '../core/faults';
 import { ALL_ROUTE_IDS, type RouteId } from '../core/route-ids';
 import type { Emulator } from '../emulator-types';
+import { logAnalyticsControlRoutes } from '../loganalytics/control-routes';
+import { signl4ControlRoutes } from '../signl4/control';
 
 export function controlRoutes(emulator: () => Emulator): ControlRoute[] {
 	const route = (method: ControlRoute['method'], pattern: string, handler: (ctx: RequestContext, body: Record<string, unknown>) => HttpResponse) => ({
@@ -38,6 +40,17 @@ export function controlRoutes(emulator: () => Emulator): ControlRoute[] {
 		route('GET', '/incidents/{name}/alerts', (ctx) => ok({ value: emulator().sentinel.alerts(ctx.params.name) })),
 		route('POST', '/incidents/{name}/alerts', (ctx, body) => ok(emulator().sentinel.addAlert(ctx.params.name, body), 201)),
 		route('GET', '/incidents/{name}/entities', (ctx) => ok({ value: emulator().sentinel.entities(ctx.params.name) })),
+		route('GET', '/incidents/{name}/comments', (ctx) => ok({ value: emulator().sentinel.comments(ctx.params.name) })),
+		route('POST', '/incidents/{name}/comments', (ctx, body) => {
+			if (typeof body.message !== 'string' || !body.message) throw new Error('comment needs a message');
+			return ok(emulator().sentinel.addComment(ctx.params.name, body.message, typeof body.author === 'string' ? body.author : undefined), 201);
+		}),
+		// "Someone changes the incident between the client's GET and its PUT": {change?, addLabels?, removeLabels?, comment?, actor?, times?}
+		route('POST', '/incidents/{name}/before-next-put', (ctx, body) => {
+			emulator().sentinel.beforeNextPut(ctx.params.name, body);
+			return ok({ pending: true }, 201);
+		}),
+		route('DELETE', '/incidents/{name}/before-next-put', (ctx) => ok({ cleared: emulator().sentinel.clearBeforePut(ctx.params.name) })),
 		route('POST', '/incidents/{name}/entities', (ctx, body) => {
 			if (typeof body.kind !== 'string' || !isPlainObject(body.properties)) throw new Error('entity needs kind and properties');
 			return ok(emulator().sentinel.addEntity(ctx.params.name, body as never), 201);
@@ -73,6 +86,8 @@ export function controlRoutes(emulator: () => Emulator): ControlRoute[] {
 			const value = emulator().requests.filter((entry) => !routeId || entry.route === routeId);
 			return ok({ value });
 		}),
+		...logAnalyticsControlRoutes(() => emulator().logAnalytics, route),
+		...signl4ControlRoutes(() => emulator().signl4),
 		route('GET', '/requests/count', (ctx) => ok({ count: emulator().requestCount(ctx.query.route as RouteId | undefined) })),
 		route('DELETE', '/requests', () => {
 			emulator().clearRequests();

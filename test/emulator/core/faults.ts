@@ -1,6 +1,10 @@
 import type { RouteId } from './route-ids';
 
-export type FaultKind = 'status' | 'latency' | 'drop' | 'expiredToken';
+/**
+ * `lostResponse`: the request is carried out, then the connection is dropped before the answer is sent — what a
+ * client sees as a timeout after its write already landed.
+ */
+export type FaultKind = 'status' | 'latency' | 'drop' | 'lostResponse' | 'expiredToken';
 
 export interface FaultSpec {
 	route: RouteId | '*';
@@ -83,7 +87,7 @@ export class FaultInjector {
 }
 
 function validateFault(spec: FaultSpec): void {
-	const kinds: FaultKind[] = ['status', 'latency', 'drop', 'expiredToken'];
+	const kinds: FaultKind[] = ['status', 'latency', 'drop', 'lostResponse', 'expiredToken'];
 	if (!kinds.includes(spec.kind)) throw new Error(`Unknown fault kind '${String(spec.kind)}'`);
 	if (spec.kind === 'status' && !(Number.isInteger(spec.status) && (spec.status as number) >= 400)) {
 		throw new Error("A 'status' fault needs an error status (e.g. 429, 503)");

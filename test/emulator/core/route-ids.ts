@@ -21,13 +21,37 @@ export const ARM_ROUTE_IDS = [
 	'comments.delete',
 ] as const;
 
+/** Log Analytics query API (`loganalytics/`): POST and GET `/v1/workspaces/{workspaceId}/query`. */
+export const LOG_ANALYTICS_ROUTE_IDS = ['loganalytics.query', 'loganalytics.query-get'] as const;
+
+/** SIGNL4 (`signl4/`): inbound webhook and API-key events, REST alerts, users and outbound webhooks, under `/signl4`. */
+export const SIGNL4_ROUTE_IDS = [
+	'signl4.webhook',
+	'signl4.events',
+	'signl4.alerts.get',
+	'signl4.alerts.paged',
+	'signl4.alerts.acknowledge',
+	'signl4.alerts.close',
+	'signl4.alerts.undoAcknowledge',
+	'signl4.alerts.undoClose',
+	'signl4.alerts.annotate',
+	'signl4.alerts.annotations',
+	'signl4.users.list',
+	'signl4.users.get',
+	'signl4.webhooks.list',
+	'signl4.webhooks.create',
+	'signl4.webhooks.delete',
+] as const;
+
 export type EntraRouteId = (typeof ENTRA_ROUTE_IDS)[number];
 export type ArmRouteId = (typeof ARM_ROUTE_IDS)[number];
+export type LogAnalyticsRouteId = (typeof LOG_ANALYTICS_ROUTE_IDS)[number];
+export type Signl4RouteId = (typeof SIGNL4_ROUTE_IDS)[number];
 
 /** Ids of the routes that emulate a real service (faults and the request log use these). */
-export type RouteId = EntraRouteId | ArmRouteId;
+export type RouteId = EntraRouteId | ArmRouteId | LogAnalyticsRouteId | Signl4RouteId;
 
 /** Requests that matched no route are logged under this id. */
 export type LoggedRouteId = RouteId | 'unmatched';
 
-export const ALL_ROUTE_IDS: readonly RouteId[] = [...ENTRA_ROUTE_IDS, ...ARM_ROUTE_IDS];
+export const ALL_ROUTE_IDS: readonly RouteId[] = [...ENTRA_ROUTE_IDS, ...ARM_ROUTE_IDS, ...LOG_ANALYTICS_ROUTE_IDS, ...SIGNL4_ROUTE_IDS];

@@ -133,6 +133,12 @@ async function handle(
 			response = route.errorStyle.expiredTokenResponse(ctx);
 		} else {
 			response = await route.handler(ctx);
+			if (terminal?.kind === 'lostResponse') {
+				// The handler ran (state changed); the client never hears about it.
+				record(config.log, ctx, 0, arrivedAt);
+				req.socket.destroy();
+				return;
+			}
 		}
 	}
 	record(config.log, ctx, response.status, arrivedAt);

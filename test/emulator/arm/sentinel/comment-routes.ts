@@ -2,7 +2,7 @@ import { cloudError, isPlainObject, json, parseJsonBody } from '../../core/json'
 import type { HttpResponse, RouteDefinition } from '../../core/http-types';
 import { SENTINEL_API_VERSIONS } from '../api-versions';
 import type { ArmPipeline, ArmRequest } from '../arm-pipeline';
-import { findIncident, incidentNotFound, SENTINEL_PREFIX } from './incident-routes';
+import { callerActor, findIncident, incidentNotFound, SENTINEL_PREFIX } from './incident-routes';
 import { applyListQuery, parseListQuery, type ListSchema } from './list-query';
 import { ODataError } from './odata-filter';
 import type { SentinelService } from './sentinel-service';
@@ -87,6 +87,7 @@ export function commentRoutes(pipeline: ArmPipeline, sentinel: SentinelService):
 				if (typeof message !== 'string') return cloudError(400, 'BadRequest', message.error);
 				if (comment) {
 					store.updateComment(comment, message);
+					store.recordComment(record, callerActor(request), 'updated', comment);
 					return json(200, comment);
 				}
 				if (record.comments.length >= MAX_COMMENTS_PER_INCIDENT) {
@@ -96,6 +97,7 @@ export function commentRoutes(pipeline: ArmPipeline, sentinel: SentinelService):
 					objectId: request.token.objectId,
 					name: request.token.appDisplayName,
 				});
+				store.recordComment(record, callerActor(request), 'created', created);
 				return json(201, created);
 			},
 		}),
@@ -107,7 +109,9 @@ export function commentRoutes(pipeline: ArmPipeline, sentinel: SentinelService):
 			handler: (request) => {
 				const { store, record } = findComment(request);
 				if (!record) return incidentNotFound(request.ctx.params.incidentId);
-				return store.deleteComment(record, request.ctx.params.incidentCommentId) ? { status: 200 } : { status: 204 };
+				if (!store.deleteComment(record, request.ctx.params.incidentCommentId)) return { status: 204 };
+				store.recordComment(record, callerActor(request), 'deleted', request.ctx.params.incidentCommentId);
+				return { status: 200 };
 			},
 		}),
 	];

@@ -157,11 +157,22 @@ function putIncident(sentinel: SentinelService, request: ArmRequest): HttpRespon
 	if (!parsed.ok) {
 		return cloudError(400, 'InvalidRequestContent', `The request content was invalid and could not be deserialized: '${parsed.message}'.`);
 	}
+	// Whatever a test queued for "between the client's GET and this PUT" happens first, as a real concurrent write would.
+	sentinel.runBeforePut(request.ctx.params.incidentId);
 	const validated = validateIncidentPut(parsed.value);
 	if (!validated.ok) return cloudError(400, 'BadRequest', validated.message);
 
 	const { store, record } = findIncident(sentinel, request);
 	const name = request.ctx.params.incidentId;
+	if (validated.ownerLookup) {
+		const { email, userPrincipalName } = validated.ownerLookup;
+		const user = store.findUserByName(email, userPrincipalName);
+		if (!user) {
+			// Assumed: the service refuses an owner it cannot resolve rather than storing a dangling one.
+			return cloudError(400, 'BadRequest', `Could not find a user with ${email ? `email '${email}'` : `userPrincipalName '${userPrincipalName}'`} in the tenant.`);
+		}
+		validated.write.ownerObjectId = user.objectId;
+	}
 	if (record) {
 		// The SDK sends the etag in the body, never If-Match; accept either.
 		const ifMatch = request.ctx.headers['if-match'];

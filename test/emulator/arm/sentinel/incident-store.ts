@@ -198,11 +198,25 @@ export class WorkspaceIncidents {
 	}
 
 	addComment(record: IncidentRecord, name: string, message: string, author: CommentAuthor, createdTimeUtc?: string): IncidentComment {
-		const created = dotnetIso(createdTimeUtc ? new Date(createdTimeUtc) : new Date());
+		let at = createdTimeUtc ? new Date(createdTimeUtc) : new Date();
+		if (!createdTimeUtc) {
+			// The service stamps comments with 100 ns precision, so comments written one after another keep their
+			// order; with millisecond clocks two quick writes could tie and list in GUID order instead.
+			const last = record.comments.reduce((max, comment) => Math.max(max, Date.parse(comment.properties.createdTimeUtc)), 0);
+			if (at.getTime() <= last) at = new Date(last + 1);
+		}
+		const created = dotnetIso(at);
 		const comment = buildComment(record.incident.id, name, message, author, created, newCommentEtag());
 		record.comments.push(comment);
 		this.refreshAdditionalData(record);
 		return comment;
+	}
+
+	/** History entry for a comment written through the API or by an analyst (comments do not change the incident's etag). */
+	recordComment(record: IncidentRecord, actor: Actor, action: 'created' | 'updated' | 'deleted', comment: IncidentComment | string): void {
+		const name = typeof comment === 'string' ? comment : comment.name;
+		const length = typeof comment === 'string' ? undefined : comment.properties.message.length;
+		record.history.push({ at: new Date().toISOString(), actor: actor.name, via: 'comment', change: { comment: name, action, ...(length !== undefined ? { length } : {}) } });
 	}
 
 	updateComment(comment: IncidentComment, message: string): void {
@@ -221,6 +235,18 @@ export class WorkspaceIncidents {
 
 	findUser(objectId: string): SentinelUser | undefined {
 		return this.users.find((user) => user.objectId.toLowerCase() === objectId.toLowerCase());
+	}
+
+	/** A user by e-mail or user principal name (either may match either field, case-insensitively). */
+	findUserByName(email?: string, userPrincipalName?: string): SentinelUser | undefined {
+		const wanted = [email, userPrincipalName].filter((v): v is string => !!v).map((v) => v.toLowerCase());
+		const exact = (field: 'email' | 'userPrincipalName', value?: string) =>
+			value ? this.users.find((user) => user[field].toLowerCase() === value.toLowerCase()) : undefined;
+		return (
+			exact('email', email) ??
+			exact('userPrincipalName', userPrincipalName) ??
+			this.users.find((user) => wanted.includes(user.email.toLowerCase()) || wanted.includes(user.userPrincipalName.toLowerCase()))
+		);
 	}
 
 	private attachAlert(record: IncidentRecord, partial: Partial<AlertSeed>): Alert {

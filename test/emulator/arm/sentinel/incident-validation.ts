@@ -14,7 +14,13 @@ import {
 
 export const MAX_DESCRIPTION_LENGTH = 5000;
 
-export type ValidatedPut = { ok: true; write: IncidentWrite; etag?: string } | { ok: false; message: string };
+/** An owner given by e-mail or UPN instead of objectId; the route resolves it against the directory's users. */
+export interface OwnerLookup {
+	email?: string;
+	userPrincipalName?: string;
+}
+
+export type ValidatedPut = { ok: true; write: IncidentWrite; etag?: string; ownerLookup?: OwnerLookup } | { ok: false; message: string };
 
 /** Allowed reasons per classification; `Undetermined` takes none. */
 const REASONS_BY_CLASSIFICATION: Record<IncidentClassification, IncidentClassificationReason[]> = {
@@ -61,13 +67,22 @@ export function validateIncidentPut(body: unknown): ValidatedPut {
 	}
 
 	const owner = props.owner;
+	let ownerLookup: OwnerLookup | undefined;
 	if (owner !== undefined) {
 		if (owner === null) {
 			write.ownerObjectId = null;
 		} else if (!isPlainObject(owner)) {
 			return typeError('properties.owner', 'IncidentOwnerInfo');
 		} else if (owner.objectId === undefined || owner.objectId === null) {
-			write.ownerObjectId = null; // `owner: {}` unassigns
+			// Without objectId the service resolves `email` or `userPrincipalName` (what XSOAR and Splunk SOAR send);
+			// `owner: {}` unassigns.
+			for (const field of ['email', 'userPrincipalName'] as const) {
+				if (owner[field] !== undefined && owner[field] !== null && typeof owner[field] !== 'string') return typeError(`properties.owner.${field}`, 'String');
+			}
+			const email = typeof owner.email === 'string' && owner.email.trim() ? owner.email.trim() : undefined;
+			const userPrincipalName = typeof owner.userPrincipalName === 'string' && owner.userPrincipalName.trim() ? owner.userPrincipalName.trim() : undefined;
+			if (email || userPrincipalName) ownerLookup = { email, userPrincipalName };
+			else write.ownerObjectId = null;
 		} else if (!isGuid(owner.objectId)) {
 			return fail(`Error converting value "${String(owner.objectId)}" to type 'System.Guid'. Path 'properties.owner.objectId'.`);
 		} else {
@@ -99,7 +114,7 @@ export function validateIncidentPut(body: unknown): ValidatedPut {
 		write[field] = value as string | null;
 	}
 
-	return { ok: true, write, etag: typeof body.etag === 'string' ? body.etag : undefined };
+	return { ok: true, write, etag: typeof body.etag === 'string' ? body.etag : undefined, ...(ownerLookup ? { ownerLookup } : {}) };
 }
 
 function classification(

@@ -1,0 +1,15 @@
+/** A whole number from a parameter value, `fallback` when it is missing or not a number, kept within [min, max]. */
+export function clampInteger(value: unknown, fallback: number, min: number, max: number): number {
+	const number = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+	if (!Number.isFinite(number)) return fallback;
+	return Math.min(max, Math.max(min, Math.trunc(number)));
+}
+
+/** Runs `task` and reports its outcome as a value, so callers can decide what to rethrow outside a catch block. */
+export async function settle<T>(task: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+	try {
+		return { ok: true, value: await task() };
+	} catch (error) {
+		return { ok: false, error };
+	}
+}

@@ -1,0 +1,51 @@
+import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeExecutionData } from 'n8n-workflow';
+
+import { asNodeError, signl4ErrorContext } from '../../shared/signl4/transport';
+import * as alert from './alert';
+import type { Signl4OnCallMap } from './node.type';
+
+type Operation = Signl4OnCallMap['alert'];
+
+const operations: Record<Operation, { execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> }> = {
+	send: alert.send,
+	acknowledge: alert.acknowledge,
+	resolve: alert.resolve,
+	close: alert.close,
+	annotate: alert.annotate,
+	get: alert.get,
+};
+
+/**
+ * Owns the item loop, pairing and "On Error: Continue": items are processed one after another (SIGNL4's rate
+ * limits are per subscription; parallel sends would only meet them sooner). Under "Continue" a failed item becomes
+ * `{ error, description, statusCode, deliveryUncertain }`, so a workflow can branch on a 429 or an uncertain send.
+ */
+export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
+	const items = this.getInputData();
+	const operation = this.getNodeParameter('operation', 0) as Operation;
+	const handler = operations[operation];
+	if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
+	const output: INodeExecutionData[] = [];
+	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
+		try {
+			const results = await handler.execute.call(this, itemIndex);
+			for (const result of results) output.push({ ...result, pairedItem: { item: itemIndex } });
+		} catch (error) {
+			if (this.continueOnFail()) {
+				const flags = signl4ErrorContext(error) ?? {};
+				output.push({
+					json: {
+						error: (error as Error).message,
+						description: (error as { description?: string }).description ?? null,
+						statusCode: (flags.statusCode as number | undefined) ?? null,
+						deliveryUncertain: flags.deliveryUncertain === true,
+					} as IDataObject,
+					pairedItem: { item: itemIndex },
+				});
+				continue;
+			}
+			throw asNodeError(this, error, itemIndex);
+		}
+	}
+	return [output];
+}

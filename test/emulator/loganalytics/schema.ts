@@ -1,0 +1,63 @@
+// Column schemas of the seeded Log Analytics tables: the real tables' names and types, cut down to the columns the
+// seeded analytics rules (generator/scheduled-rules.ts) and a SOC analyst's first look need.
+import type { SeededTable } from '../generator/scheduled-rules';
+import type { Column } from './kql';
+
+export const TABLE_SCHEMAS: Record<SeededTable, Column[]> = {
+	SigninLogs: [
+		{ name: 'TimeGenerated', type: 'datetime' },
+		{ name: 'UserPrincipalName', type: 'string' },
+		{ name: 'UserDisplayName', type: 'string' },
+		{ name: 'AppDisplayName', type: 'string' },
+		{ name: 'IPAddress', type: 'string' },
+		{ name: 'Location', type: 'string' },
+		{ name: 'ResultType', type: 'string' },
+		{ name: 'ResultDescription', type: 'string' },
+		{ name: 'ClientAppUsed', type: 'string' },
+		{ name: 'ConditionalAccessStatus', type: 'string' },
+		{ name: 'LocationDetails', type: 'dynamic' },
+		{ name: 'CorrelationId', type: 'string' },
+		{ name: 'Type', type: 'string' },
+	],
+	SecurityEvent: [
+		{ name: 'TimeGenerated', type: 'datetime' },
+		{ name: 'Computer', type: 'string' },
+		{ name: 'EventID', type: 'int' },
+		{ name: 'Activity', type: 'string' },
+		{ name: 'Account', type: 'string' },
+		{ name: 'SubjectUserName', type: 'string' },
+		{ name: 'SubjectDomainName', type: 'string' },
+		{ name: 'SubjectUserSid', type: 'string' },
+		{ name: 'TargetUserName', type: 'string' },
+		{ name: 'MemberName', type: 'string' },
+		{ name: 'NewProcessName', type: 'string' },
+		{ name: 'CommandLine', type: 'string' },
+		{ name: 'Type', type: 'string' },
+	],
+	DeviceProcessEvents: [
+		{ name: 'TimeGenerated', type: 'datetime' },
+		{ name: 'DeviceName', type: 'string' },
+		{ name: 'AccountName', type: 'string' },
+		{ name: 'AccountDomain', type: 'string' },
+		{ name: 'FileName', type: 'string' },
+		{ name: 'FolderPath', type: 'string' },
+		{ name: 'ProcessCommandLine', type: 'string' },
+		{ name: 'ProcessId', type: 'long' },
+		{ name: 'InitiatingProcessFileName', type: 'string' },
+		{ name: 'SHA256', type: 'string' },
+		{ name: 'ReportId', type: 'long' },
+		{ name: 'Type', type: 'string' },
+	],
+	OfficeActivity: [
+		{ name: 'TimeGenerated', type: 'datetime' },
+		{ name: 'OfficeWorkload', type: 'string' },
+		{ name: 'Operation', type: 'string' },
+		{ name: 'UserId', type: 'string' },
+		{ name: 'ClientIP', type: 'string' },
+		{ name: 'SourceFileName', type: 'string' },
+		{ name: 'Site_Url', type: 'string' },
+		{ name: 'Parameters', type: 'string' },
+		{ name: 'ResultStatus', type: 'string' },
+		{ name: 'Type', type: 'string' },
+	],
+};
