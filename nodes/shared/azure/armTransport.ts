@@ -28,6 +28,8 @@ const sentinelClients = new WeakMap<AzureSession, Map<string, SecurityInsights>>
 const armClients = new WeakMap<AzureSession, ServiceClient>();
 
 export async function getSentinelClient(session: AzureSession, subscriptionId: string): Promise<SecurityInsights> {
+	// Load first so the cache check and the insert below cannot interleave with a concurrent call.
+	const sdk = await loadAzureSdk();
 	let perSubscription = sentinelClients.get(session);
 	if (!perSubscription) {
 		perSubscription = new Map();
@@ -35,7 +37,6 @@ export async function getSentinelClient(session: AzureSession, subscriptionId: s
 	}
 	const cached = perSubscription.get(subscriptionId);
 	if (cached) return cached;
-	const sdk = await loadAzureSdk();
 	const client = new sdk.SecurityInsights(session.credential, subscriptionId, {
 		endpoint: session.endpoints.arm,
 		// Without this the SDK derives the token audience from `endpoint`, which is wrong for custom endpoints.
@@ -50,9 +51,9 @@ export async function getSentinelClient(session: AzureSession, subscriptionId: s
 }
 
 async function getArmClient(session: AzureSession): Promise<ServiceClient> {
+	const sdk = await loadAzureSdk();
 	const cached = armClients.get(session);
 	if (cached) return cached;
-	const sdk = await loadAzureSdk();
 	const client = new sdk.ServiceClient({
 		endpoint: session.endpoints.arm,
 		credential: session.credential,

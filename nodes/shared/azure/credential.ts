@@ -105,6 +105,9 @@ export async function getAzureSession(
 	principal: AzureServicePrincipal,
 	options: { fresh?: boolean } = {},
 ): Promise<AzureSession> {
+	// Load first: from here on everything is synchronous, so items starting together share one session (and one
+	// token request) instead of racing to create their own.
+	const sdk = await loadAzureSdk();
 	const fingerprint = fingerprintOf(principal);
 	const cached = options.fresh ? undefined : sessions.get(fingerprint);
 	if (cached) {
@@ -112,7 +115,6 @@ export async function getAzureSession(
 		sessions.set(fingerprint, cached);
 		return cached;
 	}
-	const sdk = await loadAzureSdk();
 	const endpoints = resolveCloud(principal.cloud, principal);
 	// Passing `ca` replaces Node's trust store for the request, so keep the system roots alongside the extra CA.
 	const tlsOptions = principal.caCertificate ? { ca: [...sdk.rootCertificates, principal.caCertificate] } : undefined;

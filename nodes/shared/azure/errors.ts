@@ -83,13 +83,29 @@ function roleHint(api: AzureErrorContext['api']): string {
 	}
 }
 
+/**
+ * Socket failures in words. Not the codes themselves: n8n replaces any error message that contains a Node.js error
+ * code (ECONNREFUSED…) with its own generic text, which would hide the hint.
+ */
+const networkFailures: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused',
+	ENOTFOUND: 'the host name was not found',
+	EAI_AGAIN: 'the host name could not be resolved',
+	ECONNRESET: 'the connection was dropped',
+	EPIPE: 'the connection was dropped',
+	ETIMEDOUT: 'the connection timed out',
+	ESOCKETTIMEDOUT: 'the connection timed out',
+	REQUEST_SEND_ERROR: 'the request could not be sent',
+};
+
 function networkMessage(error: SdkLikeError): string | undefined {
 	const code = error.code ?? '';
 	if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER/.test(code) || /certificate/i.test(error.message ?? '')) {
 		return 'The TLS certificate of the Azure endpoint is not trusted. If a proxy inspects TLS, put its CA certificate in the credential\'s Extra CA Certificate field.';
 	}
-	if (['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ECONNRESET', 'ETIMEDOUT', 'ESOCKETTIMEDOUT', 'EPIPE', 'REQUEST_SEND_ERROR'].includes(code)) {
-		return `Could not reach Azure (${code}). Check the n8n host's network access and the credential's cloud and endpoints.`;
+	const what = networkFailures[code];
+	if (what) {
+		return `Could not reach Azure: ${what}. Check the n8n host's network access and the credential's cloud and endpoints.`;
 	}
 	return undefined;
 }
@@ -123,7 +139,7 @@ export function describeAzureError(error: unknown, context: AzureErrorContext): 
 	if (status === undefined) {
 		const network = networkMessage(err);
 		// Unknown failures are named by class and code only: their text may carry request details.
-		const kind = [err.name, err.code].filter(Boolean).join(' ');
+		const kind = [err.name, networkFailures[err.code ?? ''] ?? (/^E[A-Z]+$/.test(err.code ?? '') ? undefined : err.code)].filter(Boolean).join(', ');
 		return { message: network ?? `Azure request failed ${where}${kind ? ` (${kind})` : ''}`, description: network ? where : undefined };
 	}
 	const codeText = code ? ` (${code})` : '';

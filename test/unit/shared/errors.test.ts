@@ -41,3 +41,11 @@ describe('Azure error descriptions', () => {
 		expect(describeAzureError({ code: 'SELF_SIGNED_CERT_IN_CHAIN', message: 'self-signed certificate in certificate chain' }, context).message).toMatch(/Extra CA Certificate/);
 	});
 });
+
+describe('network failures', () => {
+	it.each(['ECONNREFUSED', 'ENOTFOUND', 'ECONNRESET', 'ETIMEDOUT'])('describes %s in words (n8n would replace a message containing the code)', (code) => {
+		const described = describeAzureError({ code, message: `connect ${code} 10.0.0.1:443` }, context);
+		expect(described.message).toMatch(/^Could not reach Azure: the /);
+		expect(described.message).not.toContain(code);
+	});
+});
