@@ -1,6 +1,7 @@
 // State of the emulated SIGNL4 subscription: one team (plus an integration secret), users, API keys, alerts keyed by
 // ID and indexed by external ID, the inbound event log, registered outbound webhooks, and the alert state machine
 // that also drives the outbound callbacks. `Signl4Api` is what tests and the console use (`emulator.signl4`).
+import { ANALYSTS } from '../generator/catalog';
 import { randomBytes } from 'node:crypto';
 
 import { dotnetIso, newGuid, randomToken } from '../core/ids';
@@ -166,11 +167,16 @@ export class Signl4Service {
 	readonly subscriptionId = newGuid();
 	readonly team: Signl4Team = { id: newGuid(), name: 'Security Operations', secret: randomBytes(6).toString('hex') };
 	readonly integrationSecret = randomBytes(8).toString('hex');
-	readonly users: Signl4User[] = [
-		{ id: newGuid(), name: 'Rene Berger', mail: 'rene.berger@contoso.example', onDuty: true },
-		{ id: newGuid(), name: 'Amira Haddad', mail: 'amira.haddad@contoso.example', onDuty: true },
-		{ id: newGuid(), name: 'Tom Lindqvist', mail: 'tom.lindqvist@contoso.example', onDuty: false },
-	];
+	/**
+	 * The on-call team are the SOC's own analysts (the Sentinel side's directory), as in a real deployment: the
+	 * e-mail a SIGNL4 callback names is one Sentinel can assign the incident to.
+	 */
+	readonly users: Signl4User[] = ANALYSTS.slice(0, 3).map((analyst, index) => ({
+		id: newGuid(),
+		name: analyst.name,
+		mail: analyst.email,
+		onDuty: index < 2,
+	}));
 	readonly apiKeys: ApiKey[];
 	readonly alertsById = new Map<string, AlertRecord>();
 	readonly eventLog: InboundEvent[] = [];

@@ -259,9 +259,9 @@ describe('registration of the outbound webhook', () => {
 			expect(receiver.received).toHaveLength(8);
 			const started = results.filter((r) => r.started).map((r) => r.items[0].json);
 			expect(started.map((item) => [item.event, item.status, item.user && (item.user as IDataObject).email, item.incidentName])).toEqual([
-				['alertAcknowledged', 'acknowledged', 'amira.haddad@contoso.example', INCIDENT_NAME],
-				['alertAnnotated', null, 'amira.haddad@contoso.example', INCIDENT_NAME],
-				['alertClosed', 'closed', 'amira.haddad@contoso.example', INCIDENT_NAME],
+				['alertAcknowledged', 'acknowledged', emu.signl4.users[1].mail, INCIDENT_NAME],
+				['alertAnnotated', null, emu.signl4.users[1].mail, INCIDENT_NAME],
+				['alertClosed', 'closed', emu.signl4.users[1].mail, INCIDENT_NAME],
 			]);
 			expect(started[1].annotation).toBe('Looking into it');
 		} finally {
