@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
 import { workspaceLocator } from '../shared/descriptions/workspace';
+import { INCIDENT_SEVERITY_OPTIONS, INCIDENT_STATUS_OPTIONS } from '../shared/descriptions/incidentOptions';
 
 export const triggerProperties: INodeProperties[] = [
 	workspaceLocator,
@@ -8,11 +9,7 @@ export const triggerProperties: INodeProperties[] = [
 		displayName: 'Statuses',
 		name: 'statuses',
 		type: 'multiOptions',
-		options: [
-			{ name: 'New', value: 'New' },
-			{ name: 'Active', value: 'Active' },
-			{ name: 'Closed', value: 'Closed' },
-		],
+		options: INCIDENT_STATUS_OPTIONS,
 		default: ['New'],
 		description: 'Emit incidents in these statuses. Leave empty for any status.',
 	},
@@ -20,12 +17,7 @@ export const triggerProperties: INodeProperties[] = [
 		displayName: 'Severities',
 		name: 'severities',
 		type: 'multiOptions',
-		options: [
-			{ name: 'High', value: 'High' },
-			{ name: 'Medium', value: 'Medium' },
-			{ name: 'Low', value: 'Low' },
-			{ name: 'Informational', value: 'Informational' },
-		],
+		options: INCIDENT_SEVERITY_OPTIONS,
 		default: ['High', 'Medium', 'Low', 'Informational'],
 		description: 'Emit incidents of these severities. An incident raised to a selected severity later is emitted then.',
 	},

@@ -4,6 +4,7 @@ import { shapeIncident } from '../../../shared/sentinel/incidentShape';
 import { fetchIncidentPage } from '../../../shared/sentinel/incidentsApi';
 import { forOperations } from '../../descriptions/common';
 import { odataString, resolveWorkspace } from '../../helpers/target';
+import { INCIDENT_SEVERITY_OPTIONS, INCIDENT_STATUS_OPTIONS } from '../../../shared/descriptions/incidentOptions';
 
 /** The API returns at most 1,000 incidents per page. */
 const MAX_PAGE_SIZE = 1000;
@@ -77,23 +78,14 @@ export const description: INodeProperties[] = forOperations(
 					displayName: 'Severities',
 					name: 'severities',
 					type: 'multiOptions',
-					options: [
-						{ name: 'High', value: 'High' },
-						{ name: 'Medium', value: 'Medium' },
-						{ name: 'Low', value: 'Low' },
-						{ name: 'Informational', value: 'Informational' },
-					],
+					options: INCIDENT_SEVERITY_OPTIONS,
 					default: [],
 				},
 				{
 					displayName: 'Statuses',
 					name: 'statuses',
 					type: 'multiOptions',
-					options: [
-						{ name: 'New', value: 'New' },
-						{ name: 'Active', value: 'Active' },
-						{ name: 'Closed', value: 'Closed' },
-					],
+					options: INCIDENT_STATUS_OPTIONS,
 					default: [],
 				},
 				{
