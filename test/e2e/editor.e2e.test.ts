@@ -14,7 +14,7 @@ import type { Browser } from 'playwright-core';
 import { closeNodePanel, dismissPopups, fitView, launchBrowser, logIn, openNodePanel, openWorkflow, packageIcons, publishState, type EditorSession } from './browser/editor';
 import { startDemo, type Demo } from './fixtures/demo';
 import { REFERENCE_WORKFLOWS, readReferenceWorkflow, type ReferenceWorkflowName } from './fixtures/referenceWorkflows';
-import { e2eTest } from './harness';
+import { e2eTest, eventually } from './harness';
 
 jest.setTimeout(15 * 60_000);
 
@@ -26,18 +26,6 @@ const SCREENSHOTS: Record<ReferenceWorkflowName, string> = {
 	signl4ToSentinel: 'workflow-2-signl4-to-sentinel.png',
 	closedResolvesSignl4: 'workflow-3-sentinel-closed-resolves-signl4.png',
 };
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
-async function until<T>(what: string, probe: () => T | undefined | false, timeoutMs = 60_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await sleep(250);
-	}
-}
 
 describe('the n8n editor in a browser, set up as npm start does', () => {
 	let demo: Demo;
@@ -96,7 +84,7 @@ describe('the n8n editor in a browser, set up as npm start does', () => {
 	e2eTest('the SIGNL4 console: Signls from workflow 1; Acknowledge → workflow 2 makes the incident Active with that owner', async () => {
 		const emulator = demo.emulator!;
 		// Workflow 1 alerted the seeded incidents at activation.
-		await until('a Signl for every seeded incident', () => emulator.signl4.alerts().length >= demo.seeded.length || undefined);
+		await eventually('a Signl for every seeded incident', () => emulator.signl4.alerts().length >= demo.seeded.length || undefined);
 		// The one to acknowledge: a Signl whose evidence from Log Analytics has rows (the better picture), else the first.
 		const signlOf = (incidentName: string) => emulator.signl4.alerts().find((candidate) => candidate.externalId?.endsWith(`:${incidentName}`));
 		const first = demo.seeded.find((incident) => /[1-9]\d* with results/.test(signlOf(incident.name)?.text ?? '')) ?? demo.seeded[0];
@@ -116,19 +104,19 @@ describe('the n8n editor in a browser, set up as npm start does', () => {
 			await consolePage.getByText(`Sentinel #${first.number}:`, { exact: false }).first().click();
 			await consolePage.getByRole('button', { name: 'Acknowledge', exact: true }).click();
 
-			const incident = await until('the incident to become Active with an owner', () => {
+			const incident = await eventually('the incident to become Active with an owner', () => {
 				const current = emulator.sentinel.getIncident(first.name);
 				return current?.properties.status === 'Active' && current.properties.owner?.email ? current : undefined;
 			});
 			expect(incident.properties.owner?.email?.toLowerCase()).toBe(engineer.mail.toLowerCase());
-			await until('the acknowledgement comment', () =>
+			await eventually('the acknowledgement comment', () =>
 				emulator.sentinel.comments(first.name).some((comment) => comment.properties.message.includes(`Acknowledged in SIGNL4 by ${engineer.name}`)) || undefined,
 			);
 
 			// An annotation in the app becomes a comment with its author.
 			await consolePage.locator('#detail textarea').fill('Blocked the source IP at the firewall; checking the account next.');
 			await consolePage.getByRole('button', { name: 'Annotate', exact: true }).click();
-			await until('the annotation as a comment', () =>
+			await eventually('the annotation as a comment', () =>
 				emulator.sentinel.comments(first.name).some((comment) => comment.properties.message.includes(`${engineer.name} in SIGNL4: Blocked the source IP`)) || undefined,
 			);
 

@@ -9,7 +9,7 @@ import { startEmulator, type Incident } from '../emulator';
 import { emulatorAzureCredential, type RunningEmulator } from './fixtures/sentinel';
 import { REFERENCE_WORKFLOWS, referenceWorkflow, signl4CallbackUrl } from './fixtures/referenceWorkflows';
 import { emulatorSignl4Credential, signl4BasicAuthCredential } from './fixtures/signl4';
-import { N8nInstance, e2eTest, executionError, type N8nExecution } from './harness';
+import { N8nInstance, e2eTest, eventually, executionError, type N8nExecution } from './harness';
 
 jest.setTimeout(20 * 60_000);
 
@@ -18,16 +18,6 @@ const CALLBACK_PASSWORD = 'n8n-callback-Passw0rd';
 const WF1 = REFERENCE_WORKFLOWS.sentinelToSignl4.id;
 const WF2 = REFERENCE_WORKFLOWS.signl4ToSentinel.id;
 const WF3 = REFERENCE_WORKFLOWS.closedResolvesSignl4.id;
-
-async function eventually<T>(what: string, probe: () => T | undefined | false, timeoutMs = 150_000): Promise<T> {
-	const deadline = Date.now() + timeoutMs;
-	for (;;) {
-		const value = probe();
-		if (value) return value;
-		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-		await new Promise((resolve) => setTimeout(resolve, 500));
-	}
-}
 
 function expectSucceeded(executions: N8nExecution[]): void {
 	for (const execution of executions) expect({ id: execution.id, status: execution.status, error: executionError(execution) }).toMatchObject({ status: 'success' });
@@ -134,7 +124,7 @@ describe('the reference workflows, end to end in a real n8n', () => {
 		await emu.signl4.outbound.idle();
 		// SIGNL4 reports the close back; workflow 2 sees the incident already closed and only comments.
 		expectSucceeded(await n8n.waitForExecutions(WF2, 4));
-		await eventually('the comment about the resolved Signl', () => commentsOf(third).some((m) => m.includes('already closed in Sentinel')), 30_000);
+		await eventually('the comment about the resolved Signl', () => commentsOf(third).some((m) => m.includes('already closed in Sentinel')), { timeoutMs: 30_000 });
 		expect(current(third).properties).toMatchObject({ status: 'Closed', classification: 'FalsePositive', classificationReason: 'InaccurateData', classificationComment: 'Scheduled backup job' });
 	});
 

@@ -52,3 +52,21 @@ export function executionError(execution: N8nExecution): string | undefined {
 	const error = execution.data?.resultData.error;
 	return error ? `${error.message}${error.description ? ` (${error.description})` : ''}` : undefined;
 }
+
+/**
+ * Waits until `probe` returns something truthy (checked every `intervalMs`) and returns it; fails naming `what`
+ * after `timeoutMs`. For outcomes that arrive asynchronously: polls, webhook callbacks, the emulator's state.
+ */
+export async function eventually<T>(
+	what: string,
+	probe: () => T | undefined | false,
+	{ timeoutMs = 150_000, intervalMs = 500 }: { timeoutMs?: number; intervalMs?: number } = {},
+): Promise<T> {
+	const deadline = Date.now() + timeoutMs;
+	for (;;) {
+		const value = probe();
+		if (value) return value;
+		if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+		await new Promise((resolve) => setTimeout(resolve, intervalMs));
+	}
+}
