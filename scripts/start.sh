@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# `npm start`: installs what is missing, then runs scripts/start.ts (build, emulator, n8n, demo workflow).
+# `npm start`: installs what is missing, then runs scripts/start.ts (build, emulator, n8n, the reference workflows).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
