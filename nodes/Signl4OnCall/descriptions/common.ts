@@ -5,7 +5,7 @@ import type { INodeProperties } from 'n8n-workflow';
  * the wording of the external ID, the alert reference and the request options keeps the operations consistent.
  */
 
-export function externalIdFields(purpose: string): INodeProperties[] {
+export function externalIdFields(purpose: string, { allowNone = false }: { allowNone?: boolean } = {}): INodeProperties[] {
 	return [
 		{
 			displayName: 'External ID',
@@ -17,9 +17,10 @@ export function externalIdFields(purpose: string): INodeProperties[] {
 					name: 'From Sentinel Incident',
 					value: 'incident',
 					description:
-						'Workspace-qualified ID of the incident in the input item (sentinel:subscription:resource-group:workspace:incident), the same for every node of this package',
+						'Workspace-qualified ID of the incident in the input item (sentinel:subscription:resource-group:workspace:incident), the same for every node of this package, so every SIGNL4 callback can be tied back to the incident',
 				},
 				{ name: 'Custom', value: 'custom', description: 'Enter or map any external ID' },
+				...(allowNone ? [{ name: 'None', value: 'none', description: 'No correlation; the alert can then only be handled by its alert ID' }] : []),
 			],
 			default: 'incident',
 			description: `Which external ID ${purpose}`,

@@ -11,7 +11,7 @@ import { ALERTING_SCENARIOS, type AlertingScenario } from '../../../shared/signl
 import { buildMultipart, type MultipartFile } from '../../../shared/signl4/multipart';
 import { asNodeError, signl4Error, signl4ErrorContext, signl4Request } from '../../../shared/signl4/transport';
 import { incidentReferenceFields, parseExternalId } from '../../../shared/sentinel/externalId';
-import { rateLimitWaitOption, timeoutOption } from '../../descriptions/common';
+import { externalIdFields, rateLimitWaitOption, timeoutOption } from '../../descriptions/common';
 import { checkAttachment } from '../../helpers/attachments';
 import { hasApiKey, requestPolicy, resolveExternalId } from '../../helpers/context';
 import { findAlertsByExternalId } from '../../helpers/lookup';
@@ -58,31 +58,7 @@ const properties: INodeProperties[] = [
 		description:
 			'Text of the Signl. Leave empty to build it from the incident: severity and number, owner, alert products, tactics, key entities, alerts, description, the Log Analytics enrichment summary when present, and the portal link.',
 	},
-	{
-		displayName: 'External ID',
-		name: 'externalIdSource',
-		type: 'options',
-		noDataExpression: true,
-		options: [
-			{
-				name: 'From Sentinel Incident',
-				value: 'incident',
-				description:
-					'Workspace-qualified incident ID (sentinel:subscription:resource-group:workspace:incident): later acknowledge/resolve and every SIGNL4 callback can be tied back to the incident',
-			},
-			{ name: 'Custom', value: 'custom', description: 'Enter or map any correlation key' },
-			{ name: 'None', value: 'none', description: 'No correlation; the alert can then only be handled by its alert ID' },
-		],
-		default: 'incident',
-	},
-	{
-		displayName: 'Custom External ID',
-		name: 'externalId',
-		type: 'string',
-		default: '',
-		required: true,
-		displayOptions: { show: { externalIdSource: ['custom'] } },
-	},
+	...externalIdFields('to give the Signl', { allowNone: true }),
 	{
 		displayName: 'Alerting Scenario',
 		name: 'alertingScenario',
