@@ -85,8 +85,8 @@ describe('the reference workflows, end to end in a real n8n', () => {
 		}
 	});
 
-	e2eTest("the engineer's acknowledge, note and close in SIGNL4 land on the incidents", async () => {
-		const [first, second] = incidents;
+	e2eTest("the engineer's acknowledge, note and close, and SIGNL4's escalation, land on the incidents", async () => {
+		const [first, second, third] = incidents;
 		const [john, amara] = emu.signl4.users;
 
 		emu.signl4.acknowledge(signlOf(first).id, john.mail);
@@ -100,9 +100,17 @@ describe('the reference workflows, end to end in a real n8n', () => {
 		expectSucceeded(await n8n.waitForExecutions(WF2, 2));
 		expect(commentsOf(second)).toContain(`${amara.name} in SIGNL4: Isolated FS01 from the network`);
 
-		emu.signl4.close(signlOf(first).id, john.mail);
+		// Nobody acknowledged the third in time: SIGNL4 escalates, and the incident says so (and stays as it was).
+		const thirdBefore = current(third).properties;
+		emu.signl4.escalate(signlOf(third).id);
 		await emu.signl4.outbound.idle();
 		expectSucceeded(await n8n.waitForExecutions(WF2, 3));
+		expect(commentsOf(third)).toContain('SIGNL4 escalated the alert: nobody acknowledged it in time.');
+		expect(current(third).properties).toMatchObject({ status: thirdBefore.status, owner: thirdBefore.owner });
+
+		emu.signl4.close(signlOf(first).id, john.mail);
+		await emu.signl4.outbound.idle();
+		expectSucceeded(await n8n.waitForExecutions(WF2, 4));
 		expect(current(first).properties).toMatchObject({
 			status: 'Closed',
 			classification: 'TruePositive',
@@ -123,7 +131,7 @@ describe('the reference workflows, end to end in a real n8n', () => {
 		await eventually('the Signl to be resolved', () => emu.signl4.alert(signlOf(third).id)?.status === 4);
 		await emu.signl4.outbound.idle();
 		// SIGNL4 reports the close back; workflow 2 sees the incident already closed and only comments.
-		expectSucceeded(await n8n.waitForExecutions(WF2, 4));
+		expectSucceeded(await n8n.waitForExecutions(WF2, 5));
 		await eventually('the comment about the resolved Signl', () => commentsOf(third).some((m) => m.includes('already closed in Sentinel')), { timeoutMs: 30_000 });
 		expect(current(third).properties).toMatchObject({ status: 'Closed', classification: 'FalsePositive', classificationReason: 'InaccurateData', classificationComment: 'Scheduled backup job' });
 	});
@@ -135,8 +143,8 @@ describe('the reference workflows, end to end in a real n8n', () => {
 		for (const incident of incidents) signlOf(incident);
 		const wf1 = await n8n.listExecutions(WF1);
 		expect(wf1).toHaveLength(1);
-		// Four callbacks (acknowledge, note, close, close after the resolve) and no more: no loop between 2 and 3.
-		expect(await n8n.listExecutions(WF2)).toHaveLength(4);
+		// Five callbacks (acknowledge, note, escalation, close, close after the resolve) and no more: no loop between 2 and 3.
+		expect(await n8n.listExecutions(WF2)).toHaveLength(5);
 		const wf3 = await n8n.listExecutions(WF3);
 		expectSucceeded(wf3);
 		// The first incident, closed through SIGNL4, was seen by workflow 3 too: resolving an already-closed Signl is a no-op.
