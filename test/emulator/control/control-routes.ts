@@ -1,5 +1,5 @@
 // `/_emulator/…`: JSON mirror of the in-process API for tools that run the emulator standalone.
-import { isPlainObject, json, parseJsonBody } from '../core/json';
+import { isPlainObject, json, readObjectBody } from '../core/json';
 import type { HttpResponse, RequestContext } from '../core/http-types';
 import type { ControlRoute } from '../core/server';
 import type { FaultSpec } from '../core/faults';
@@ -12,7 +12,7 @@ export function controlRoutes(emulator: () => Emulator): ControlRoute[] {
 	const route = (method: ControlRoute['method'], pattern: string, handler: (ctx: RequestContext, body: Record<string, unknown>) => HttpResponse) => ({
 		method,
 		pattern: `/_emulator${pattern}`,
-		handler: (ctx: RequestContext) => handler(ctx, readBody(ctx)),
+		handler: (ctx: RequestContext) => handler(ctx, readObjectBody(ctx.rawBody)),
 	});
 	const ok = (body: unknown, status = 200) => json(status, body);
 	const incidentOr404 = (name: string) => {
@@ -107,14 +107,6 @@ function info(emu: Emulator) {
 		users: emu.sentinel.users,
 		routeIds: ALL_ROUTE_IDS,
 	};
-}
-
-function readBody(ctx: RequestContext): Record<string, unknown> {
-	const parsed = parseJsonBody(ctx.rawBody);
-	if (!parsed.ok) throw new Error(`Body is not JSON: ${parsed.message}`);
-	if (parsed.value === undefined) return {};
-	if (!isPlainObject(parsed.value)) throw new Error('Body must be a JSON object');
-	return parsed.value;
 }
 
 /** JSON has no Infinity: accept `"Infinity"`, `null` or a negative number for "always". */

@@ -28,6 +28,15 @@ export function parseJsonBody(raw: Buffer): ParsedJson {
 	}
 }
 
+/** Body of a control-API request (`/_emulator/…`): empty means `{}`; anything but a JSON object throws. */
+export function readObjectBody(raw: Buffer): Record<string, unknown> {
+	const parsed = parseJsonBody(raw);
+	if (!parsed.ok) throw new Error(`Body is not JSON: ${parsed.message}`);
+	if (parsed.value === undefined) return {};
+	if (!isPlainObject(parsed.value)) throw new Error('Body must be a JSON object');
+	return parsed.value;
+}
+
 export function isPlainObject(value: unknown): value is Record<string, unknown> {
 	return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,6 @@
 // `/_emulator/signl4/…`: the SIGNL4 part of the control API (JSON mirror of `emulator.signl4`) and the web console,
 // which acts as the SIGNL4 app would: acknowledge, annotate, close, escalate — each change sends the callbacks.
-import { isPlainObject, json, parseJsonBody } from '../core/json';
+import { isPlainObject, json, readObjectBody } from '../core/json';
 import type { HttpMethod, HttpResponse, RequestContext } from '../core/http-types';
 import type { ControlRoute } from '../core/server';
 import { consoleHtml } from './console-page';
@@ -12,14 +12,6 @@ type Handler = (ctx: RequestContext, body: Record<string, unknown>) => HttpRespo
 
 const STATUS_NAMES: Record<number, string> = { 1: 'new', 2: 'acknowledged', 4: 'closed' };
 
-function readBody(ctx: RequestContext): Record<string, unknown> {
-	const parsed = parseJsonBody(ctx.rawBody);
-	if (!parsed.ok) throw new Error(`Body is not JSON: ${parsed.message}`);
-	if (parsed.value === undefined) return {};
-	if (!isPlainObject(parsed.value)) throw new Error('Body must be a JSON object');
-	return parsed.value;
-}
-
 function text(value: unknown): string | undefined {
 	return typeof value === 'string' && value.trim() ? value.trim() : undefined;
 }
@@ -30,7 +22,7 @@ export function signl4ControlRoutes(api: () => Signl4Api): ControlRoute[] {
 		pattern: `/_emulator/signl4${pattern}`,
 		handler: async (ctx) => {
 			try {
-				return await handler(ctx, method === 'GET' ? {} : readBody(ctx));
+				return await handler(ctx, method === 'GET' ? {} : readObjectBody(ctx.rawBody));
 			} catch (error) {
 				if (error instanceof LifecycleError) return json(409, { error: error.message });
 				throw error;

@@ -139,7 +139,7 @@ export function tokenize(text: string): Token[] {
 		if (verbatim) q++;
 		if (text[q] === '"' || text[q] === "'") {
 			const quote = text[q];
-			const { value, end } = verbatim ? readVerbatim(text, q + 1, quote, start, fail) : readQuoted(text, q + 1, quote, start, fail);
+			const { value, end } = readString(text, q + 1, quote, verbatim, start, fail);
 			push({ kind: 'string', text: text.slice(start, end), value, start, end });
 			i = end;
 			continue;
@@ -177,10 +177,12 @@ export function tokenize(text: string): Token[] {
 	return tokens;
 }
 
-function readQuoted(
+/** A string literal's body from `from` (just after the opening quote); verbatim (`@"…"`) strings have no escapes but a doubled quote. */
+function readString(
 	text: string,
 	from: number,
 	quote: string,
+	verbatim: boolean,
 	start: number,
 	fail: (message: string, at: number) => never,
 ): { value: string; end: number } {
@@ -189,8 +191,13 @@ function readQuoted(
 	for (;;) {
 		if (i >= text.length || text[i] === '\n' || text[i] === '\r') fail('Unterminated string literal', start);
 		const c = text[i];
-		if (c === quote) return { value: out, end: i + 1 };
-		if (c !== '\\') {
+		if (c === quote) {
+			if (!verbatim || text[i + 1] !== quote) return { value: out, end: i + 1 };
+			out += quote;
+			i += 2;
+			continue;
+		}
+		if (verbatim || c !== '\\') {
 			out += c;
 			i++;
 			continue;
@@ -220,29 +227,6 @@ function readQuoted(
 		} else {
 			fail('Invalid escape sequence in a string literal', i);
 		}
-	}
-}
-
-function readVerbatim(
-	text: string,
-	from: number,
-	quote: string,
-	start: number,
-	fail: (message: string, at: number) => never,
-): { value: string; end: number } {
-	let out = '';
-	let i = from;
-	for (;;) {
-		if (i >= text.length || text[i] === '\n' || text[i] === '\r') fail('Unterminated string literal', start);
-		if (text[i] === quote) {
-			if (text[i + 1] === quote) {
-				out += quote;
-				i += 2;
-				continue;
-			}
-			return { value: out, end: i + 1 };
-		}
-		out += text[i++];
 	}
 }
 

@@ -77,23 +77,13 @@ export function convert(value: Value, from: KqlType, to: KqlType): Value {
 			if (typeof value === 'string') return /^true$/i.test(value) ? true : /^false$/i.test(value) ? false : null;
 			return null;
 		case 'datetime':
-			if (typeof value === 'string') {
-				try {
-					return parseDatetimeText(value);
-				} catch {
-					return null;
-				}
-			}
-			return null;
 		case 'timespan':
-			if (typeof value === 'string') {
-				try {
-					return parseTimespanText(value);
-				} catch {
-					return null;
-				}
+			if (typeof value !== 'string') return null;
+			try {
+				return to === 'datetime' ? parseDatetimeText(value) : parseTimespanText(value);
+			} catch {
+				return null;
 			}
-			return null;
 		case 'guid':
 			return typeof value === 'string' && /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value) ? value.toLowerCase() : null;
 		case 'dynamic':
