@@ -104,11 +104,24 @@ class TestCredentialsHelper extends ICredentialsHelper {
 	}
 }
 
-function nodeTypesOf(types: Record<string, INodeType>): INodeTypes {
+export function nodeTypesOf(types: Record<string, INodeType>): INodeTypes {
 	return {
 		getByName: (name) => types[name],
 		getByNameAndVersion: (name) => types[name],
 		getKnownTypes: () => ({}),
+	};
+}
+
+/** The one node of a test workflow, with a stored-credential reference for each credential type it is given. */
+export function nodeUnderTest(spec: { name: string; typeName: string; parameters: INodeParameters; credentials?: Record<string, unknown> }): INode {
+	return {
+		id: 'node-under-test',
+		name: spec.name,
+		type: spec.typeName,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: spec.parameters,
+		credentials: Object.fromEntries(Object.keys(spec.credentials ?? {}).map((type) => [type, { id: `${type}-id`, name: `${type} test` }])),
 	};
 }
 
@@ -156,15 +169,7 @@ export class PollHarness {
 	private readonly additionalData: IWorkflowExecuteAdditionalData;
 
 	constructor(private readonly spec: NodeUnderTest) {
-		this.node = {
-			id: 'node-under-test',
-			name: spec.nodeName ?? 'Microsoft Sentinel Trigger',
-			type: spec.typeName,
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: spec.parameters,
-			credentials: Object.fromEntries(Object.keys(spec.credentials).map((type) => [type, { id: `${type}-id`, name: `${type} test` }])),
-		};
+		this.node = nodeUnderTest({ name: spec.nodeName ?? 'Microsoft Sentinel Trigger', typeName: spec.typeName, parameters: spec.parameters, credentials: spec.credentials });
 		this.workflow = new Workflow({
 			id: 'workflow-under-test',
 			name: 'test workflow',
@@ -224,13 +229,7 @@ export interface NodeRun {
  */
 export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 	const node: INode = {
-		id: 'node-under-test',
-		name: options.nodeName ?? 'Node Under Test',
-		type: options.typeName,
-		typeVersion: 1,
-		position: [0, 0],
-		parameters: options.parameters,
-		credentials: Object.fromEntries(Object.keys(options.credentials).map((type) => [type, { id: `${type}-id`, name: `${type} test` }])),
+		...nodeUnderTest({ name: options.nodeName ?? 'Node Under Test', typeName: options.typeName, parameters: options.parameters, credentials: options.credentials }),
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};
 	const workflow = new Workflow({

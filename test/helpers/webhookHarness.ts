@@ -23,14 +23,13 @@ import {
 	type INodeExecutionData,
 	type INodeParameters,
 	type INodeType,
-	type INodeTypes,
 	type IWebhookData,
 	type IWebhookDescription,
 	type IWorkflowExecuteAdditionalData,
 	type WorkflowActivateMode,
 } from 'n8n-workflow';
 
-import { additionalDataFor } from './n8nHarness';
+import { additionalDataFor, nodeTypesOf, nodeUnderTest } from './n8nHarness';
 
 export interface WebhookNodeSpec {
 	nodeType: INodeType;
@@ -105,14 +104,6 @@ class FakeResponse {
 	}
 }
 
-function nodeTypesOf(typeName: string, nodeType: INodeType): INodeTypes {
-	return {
-		getByName: (name) => (name === typeName ? nodeType : (undefined as unknown as INodeType)),
-		getByNameAndVersion: (name) => (name === typeName ? nodeType : (undefined as unknown as INodeType)),
-		getKnownTypes: () => ({}),
-	};
-}
-
 export class WebhookHarness {
 	readonly node: INode;
 	/** What n8n would have in its database: updated after each request or hook that changed static data. */
@@ -123,26 +114,21 @@ export class WebhookHarness {
 		this.workflowId = spec.workflowId ?? 'wfSignl4Trigger01';
 		this.persistedStaticData = JSON.parse(JSON.stringify(spec.staticData ?? {}));
 		this.node = {
-			id: 'node-under-test',
-			name: spec.nodeName ?? 'SIGNL4 On-Call Trigger',
-			type: spec.typeName,
-			typeVersion: 1,
-			position: [0, 0],
-			parameters: spec.parameters,
+			...nodeUnderTest({ name: spec.nodeName ?? 'SIGNL4 On-Call Trigger', typeName: spec.typeName, parameters: spec.parameters, credentials: spec.credentials }),
 			webhookId: spec.webhookId ?? '6f1d8f5e-3c6a-4c1e-9a57-2b8d4f0e7a11',
-			credentials: Object.fromEntries(Object.keys(spec.credentials ?? {}).map((type) => [type, { id: `${type}-id`, name: `${type} test` }])),
 		};
 	}
 
-	private workflow(): Workflow {
+	/** The workflow as n8n loads it for a request or hook: static data from the database unless given. */
+	private workflow(staticData: IDataObject = JSON.parse(JSON.stringify(this.persistedStaticData))): Workflow {
 		return new Workflow({
 			id: this.workflowId,
 			name: this.spec.workflowName ?? 'SIGNL4 callbacks',
 			nodes: [this.node],
 			connections: {},
 			active: true,
-			nodeTypes: nodeTypesOf(this.spec.typeName, this.spec.nodeType),
-			staticData: JSON.parse(JSON.stringify(this.persistedStaticData)),
+			nodeTypes: nodeTypesOf({ [this.spec.typeName]: this.spec.nodeType }),
+			staticData,
 		});
 	}
 
@@ -226,15 +212,7 @@ export class WebhookHarness {
 	 * it changed.
 	 */
 	private async startExecution(webhookWorkflow: Workflow, items: INodeExecutionData[]): Promise<WebhookResult> {
-		const execution = new Workflow({
-			id: this.workflowId,
-			name: this.spec.workflowName ?? 'SIGNL4 callbacks',
-			nodes: [this.node],
-			connections: {},
-			active: true,
-			nodeTypes: nodeTypesOf(this.spec.typeName, this.spec.nodeType),
-			staticData: webhookWorkflow.staticData,
-		});
+		const execution = this.workflow(webhookWorkflow.staticData);
 		this.persist(webhookWorkflow);
 		let output = items;
 		if (this.spec.nodeType.execute) {

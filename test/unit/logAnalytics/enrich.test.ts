@@ -15,6 +15,7 @@ import {
 	enrichParameters,
 	expectedRows,
 	incidentItem,
+	resetLogAnalytics,
 	run,
 } from './support';
 
@@ -28,12 +29,7 @@ beforeAll(async () => {
 
 afterAll(() => emu.stop());
 
-afterEach(() => {
-	emu.faults.clear();
-	emu.logAnalytics.settings.tableLatencyMs = {};
-	emu.logAnalytics.settings.maxResultRows = 500_000;
-	emu.logAnalytics.settings.deniedWorkspaces = [];
-});
+afterEach(() => resetLogAnalytics(emu));
 
 describe('Enrich Incident', () => {
 	it('enriches an incident with three alerts: one with rows, one without a query, one whose query fails', async () => {

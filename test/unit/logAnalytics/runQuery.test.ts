@@ -3,7 +3,7 @@
  * shapes, and what happens on partial results, timeouts, syntax errors and throttling.
  */
 import { startEmulator, type Emulator } from '../../emulator';
-import { run, runQueryParameters } from './support';
+import { resetLogAnalytics, run, runQueryParameters } from './support';
 
 jest.setTimeout(60_000);
 
@@ -15,11 +15,7 @@ beforeAll(async () => {
 
 afterAll(() => emu.stop());
 
-afterEach(() => {
-	emu.faults.clear();
-	emu.logAnalytics.settings.tableLatencyMs = {};
-	emu.logAnalytics.settings.maxResultRows = 500_000;
-});
+afterEach(() => resetLogAnalytics(emu));
 
 function lastQueryBody(): { query: string; timespan?: string } {
 	const requests = emu.requests.filter((r) => r.route === 'loganalytics.query');

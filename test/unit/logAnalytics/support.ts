@@ -55,6 +55,14 @@ export function runQueryParameters(emu: Emulator, overrides: INodeParameters = {
 	};
 }
 
+/** After each test: no faults, and the Log Analytics settings a test may have changed back at their defaults. */
+export function resetLogAnalytics(emu: Emulator): void {
+	emu.faults.clear();
+	emu.logAnalytics.settings.tableLatencyMs = {};
+	emu.logAnalytics.settings.maxResultRows = 500_000;
+	emu.logAnalytics.settings.deniedWorkspaces = [];
+}
+
 export function run(emu: Emulator, parameters: INodeParameters, input: IDataObject[] = [{}], continueOnFail = false): Promise<NodeRun> {
 	return runNode({ nodeType, typeName: TYPE_NAME, nodeName: 'Azure Log Analytics', parameters, credentials: credentials(emu), input, continueOnFail });
 }

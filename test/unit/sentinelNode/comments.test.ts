@@ -1,22 +1,17 @@
 /** Add Comment (plain text / Markdown, split above 30,000 characters, 100-comment limit, deduplication) and Get Comments. */
 import type { IDataObject } from 'n8n-workflow';
 
-import { clearAzureSessions } from '../../../nodes/shared/azure/credential';
-import { startEmulator, type Emulator, type Incident } from '../../emulator';
-import { json, run, triggerItem } from './support';
+import type { Emulator, Incident } from '../../emulator';
+import { json, resetEmulator, run, startNodeEmulator, triggerItem } from './support';
 
 jest.setTimeout(90_000);
 
 let emu: Emulator;
 beforeAll(async () => {
-	clearAzureSessions();
-	emu = await startEmulator();
+	emu = await startNodeEmulator();
 });
 afterAll(() => emu.stop());
-afterEach(() => {
-	emu.faults.clear();
-	emu.clearRequests();
-});
+afterEach(() => resetEmulator(emu));
 
 const commentPuts = () => emu.requests.filter((r) => r.route === 'comments.put');
 const addComment = (incident: Incident, parameters: IDataObject, options: { continueOnFail?: boolean } = {}) =>

@@ -2,23 +2,20 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeProperties } from 'n8n-workflow';
 
 import { MicrosoftSentinel } from '../../../nodes/MicrosoftSentinel/MicrosoftSentinel.node';
-import { clearAzureSessions } from '../../../nodes/shared/azure/credential';
-import { startEmulator, type Emulator } from '../../emulator';
+import type { Emulator } from '../../emulator';
 import { hoursAgo } from '../../helpers/azureFixtures';
-import { json, run, triggerItem, writes } from './support';
+import { json, resetEmulator, run, startNodeEmulator, triggerItem, writes } from './support';
 
 jest.setTimeout(90_000);
 
 let emu: Emulator;
 beforeAll(async () => {
-	clearAzureSessions();
-	emu = await startEmulator();
+	emu = await startNodeEmulator();
 });
 afterAll(() => emu.stop());
 afterEach(() => {
 	for (const incident of emu.sentinel.listIncidents()) emu.sentinel.deleteIncident(incident.name);
-	emu.faults.clear();
-	emu.clearRequests();
+	resetEmulator(emu);
 });
 
 const workspaceById = () => ({ __rl: true, mode: 'id', value: emu.workspace.armId });

@@ -2,25 +2,19 @@
  * Conflicts, throttling, lost answers and per-item errors: bounded re-read + re-apply on 409, Retry-After honoured,
  * no blind repeat of a write whose outcome is unknown, error items under continueOnFail.
  */
-import { clearAzureSessions } from '../../../nodes/shared/azure/credential';
 import { MAX_UPDATE_ATTEMPTS } from '../../../nodes/MicrosoftSentinel/actions/incident/update.operation';
 import { writeGuardSettings } from '../../../nodes/shared/sentinel/writeGuard';
-import { startEmulator, type Emulator } from '../../emulator';
-import { json, puts, run, triggerItem } from './support';
+import type { Emulator } from '../../emulator';
+import { json, puts, resetEmulator, run, startNodeEmulator, triggerItem } from './support';
 
 jest.setTimeout(90_000);
 
 let emu: Emulator;
 beforeAll(async () => {
-	clearAzureSessions();
-	emu = await startEmulator();
+	emu = await startNodeEmulator();
 });
 afterAll(() => emu.stop());
-afterEach(() => {
-	emu.sentinel.clearBeforePut();
-	emu.faults.clear();
-	emu.clearRequests();
-});
+afterEach(() => resetEmulator(emu));
 
 const gets = () => emu.requests.filter((r) => r.route === 'incidents.get');
 

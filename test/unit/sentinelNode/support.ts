@@ -2,11 +2,25 @@
 import type { IDataObject, INodeParameters } from 'n8n-workflow';
 
 import { MicrosoftSentinel } from '../../../nodes/MicrosoftSentinel/MicrosoftSentinel.node';
-import type { Emulator, Incident, RecordedRequest } from '../../emulator';
+import { clearAzureSessions } from '../../../nodes/shared/azure/credential';
+import { startEmulator, type Emulator, type Incident, type RecordedRequest } from '../../emulator';
 import { emulatorCredential } from '../../helpers/azureFixtures';
 import { runNode, type NodeRun } from '../../helpers/n8nHarness';
 
 export const TYPE = 'n8n-nodes-sentinel-signl4.microsoftSentinel';
+
+/** A fresh emulator for a test file; no Azure session (token) of an earlier file is reused. */
+export async function startNodeEmulator(): Promise<Emulator> {
+	clearAzureSessions();
+	return startEmulator();
+}
+
+/** After each test: no pending between-GET-and-PUT actions, no faults, no recorded requests. */
+export function resetEmulator(emu: Emulator): void {
+	emu.sentinel.clearBeforePut();
+	emu.faults.clear();
+	emu.clearRequests();
+}
 
 /** What the Microsoft Sentinel Trigger (and the SIGNL4 Trigger) put on an item: the contract's two fields. */
 export function triggerItem(emu: Emulator, incident: Incident): IDataObject {

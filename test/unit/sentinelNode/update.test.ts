@@ -4,9 +4,8 @@
  */
 import type { IDataObject } from 'n8n-workflow';
 
-import { clearAzureSessions } from '../../../nodes/shared/azure/credential';
-import { startEmulator, type Emulator, type Incident } from '../../emulator';
-import { json, puts, run, triggerItem } from './support';
+import type { Emulator, Incident } from '../../emulator';
+import { json, puts, resetEmulator, run, startNodeEmulator, triggerItem } from './support';
 
 jest.setTimeout(60_000);
 
@@ -15,15 +14,10 @@ const AMARA = { objectId: '8b5f3c1e-6a2d-4f9b-b0e7-3c4d5e6f7a81', email: 'amara.
 
 let emu: Emulator;
 beforeAll(async () => {
-	clearAzureSessions();
-	emu = await startEmulator();
+	emu = await startNodeEmulator();
 });
 afterAll(() => emu.stop());
-afterEach(() => {
-	emu.sentinel.clearBeforePut();
-	emu.faults.clear();
-	emu.clearRequests();
-});
+afterEach(() => resetEmulator(emu));
 
 const update = (incident: Incident, parameters: IDataObject, options: { continueOnFail?: boolean } = {}) =>
 	run(emu, 'update', parameters as never, { input: [triggerItem(emu, incident)], ...options });

@@ -1,38 +1,14 @@
 /** HTTP helpers for talking to the emulator (its own CA) and a local receiver for SIGNL4's outbound callbacks. */
 import http from 'node:http';
-import https from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 import type { Emulator } from '../../emulator';
+import { httpsRequest, type RawResponse } from '../../helpers/https';
 
-export interface Reply {
-	status: number;
-	headers: http.IncomingHttpHeaders;
-	text: string;
-	json: unknown;
-}
+export type Reply = RawResponse;
 
 export function call(emu: Emulator, method: string, path: string, options: { headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Reply> {
-	const url = new URL(path, emu.url);
-	return new Promise((resolve, reject) => {
-		const request = https.request(url, { method, headers: options.headers, ca: emu.caPem }, (response) => {
-			const chunks: Buffer[] = [];
-			response.on('data', (chunk: Buffer) => chunks.push(chunk));
-			response.on('end', () => {
-				const text = Buffer.concat(chunks).toString('utf8');
-				let json: unknown;
-				try {
-					json = text ? JSON.parse(text) : undefined;
-				} catch {
-					json = undefined;
-				}
-				resolve({ status: response.statusCode ?? 0, headers: response.headers, text, json });
-			});
-		});
-		request.on('error', reject);
-		if (options.body !== undefined) request.write(options.body);
-		request.end();
-	});
+	return httpsRequest(new URL(path, emu.url), { method, headers: options.headers, ca: emu.caPem }, options.body);
 }
 
 export const postJson = (emu: Emulator, path: string, body: unknown, headers: Record<string, string> = {}) =>

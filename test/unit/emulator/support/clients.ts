@@ -1,8 +1,8 @@
 // How the real Microsoft SDKs are pointed at the emulator (the options other code should copy).
 import { ClientCertificateCredential, ClientSecretCredential, type TokenCredential } from '@azure/identity';
 import { SecurityInsights } from '@azure/arm-securityinsight';
-import https from 'node:https';
 import type { Emulator } from '../../../emulator';
+import { httpsRequest, type RawResponse } from '../../../helpers/https';
 
 export const ARM_SCOPE = 'https://management.azure.com/.default';
 
@@ -41,12 +41,7 @@ export function sentinelClient(emu: Emulator, credential: TokenCredential = secr
 	});
 }
 
-export interface RawResponse {
-	status: number;
-	headers: Record<string, string | string[] | undefined>;
-	text: string;
-	json: unknown;
-}
+export type { RawResponse };
 
 /** Plain HTTPS call trusting the emulator CA (for wire-level assertions the SDK would hide). */
 export function request(
@@ -65,24 +60,7 @@ export function request(
 		payload = typeof options.body === 'string' ? options.body : JSON.stringify(options.body);
 		headers['content-type'] = 'application/json';
 	}
-	return new Promise((resolve, reject) => {
-		const req = https.request(url, { method, headers, ca: emu.caPem, agent: false }, (res) => {
-			const chunks: Buffer[] = [];
-			res.on('data', (chunk: Buffer) => chunks.push(chunk));
-			res.on('end', () => {
-				const text = Buffer.concat(chunks).toString('utf8');
-				let json: unknown;
-				try {
-					json = text ? JSON.parse(text) : undefined;
-				} catch {
-					json = undefined;
-				}
-				resolve({ status: res.statusCode ?? 0, headers: res.headers, text, json });
-			});
-		});
-		req.on('error', reject);
-		req.end(payload);
-	});
+	return httpsRequest(url, { method, headers, ca: emu.caPem, agent: false }, payload);
 }
 
 const armCredentials = new WeakMap<Emulator, ClientSecretCredential>();
