@@ -1,6 +1,7 @@
 import {
 	LOOKBACK_MS,
-	MAX_SEEN,
+	inRanges,
+	stateFigures,
 	classifyIncident,
 	emptyState,
 	planPoll,
@@ -104,13 +105,18 @@ describe('trigger cursor: planning a poll', () => {
 	it('skips excluded incidents but still moves past them', () => {
 		const result = plan(emptyState(WS), [incident(1, 10, 9), incident(2, 10, 8)], { isExcluded: (i) => i.incidentNumber === 1 });
 		expect(result.emit.map((e) => e.incident.incidentNumber)).toEqual([2]);
-		expect(result.next.seen['1']).toBeUndefined();
+		expect(inRanges(result.next.emitted, 1)).toBe(false);
 		expect(result.next.watermark).toBe(NOW - minutes(8));
 	});
 
 	it('an empty poll keeps the cursor where it was', () => {
-		const state: CursorState = { ...emptyState(WS), watermark: NOW - minutes(5), seen: { '3': [Math.floor((NOW - minutes(60)) / 1000), NOW - minutes(5)] } };
-		const result = plan(state, []);
+		const state: CursorState = {
+			...emptyState(WS),
+			watermark: NOW - minutes(5),
+			emitted: [[3, 3, Math.floor((NOW - minutes(60)) / 1000)]],
+			recent: { '3': NOW - minutes(5) },
+		};
+		const result = plan(state, [], { events: 'createdOrUpdated' });
 		expect(result.emit).toEqual([]);
 		expect(result.next).toEqual(state);
 	});
@@ -126,34 +132,111 @@ describe('trigger cursor: state bound and persistence', () => {
 	it('forgets incidents older than the maximum age', () => {
 		const state: CursorState = {
 			...emptyState(WS),
-			seen: { '1': [Math.floor((NOW - minutes(25 * 60)) / 1000), 0], '2': [Math.floor((NOW - minutes(60)) / 1000), 0] },
+			emitted: [
+				[1, 1, Math.floor((NOW - minutes(25 * 60)) / 1000)],
+				[5, 5, Math.floor((NOW - minutes(60)) / 1000)],
+			],
 		};
-		expect(Object.keys(pruneState(state, NOW, 24).seen)).toEqual(['2']);
+		expect(pruneState(state, NOW, 24).emitted).toEqual([[5, 5, Math.floor((NOW - minutes(60)) / 1000)]]);
 	});
 
-	it(`never keeps more than ${MAX_SEEN} entries, dropping the oldest-created first`, () => {
-		const incidents = Array.from({ length: MAX_SEEN + 250 }, (_, i) => incident(i + 1, 600 - i * 0.1, 1));
-		const result = plan(emptyState(WS), incidents);
-		expect(result.emit).toHaveLength(MAX_SEEN + 250);
-		expect(Object.keys(result.next.seen)).toHaveLength(MAX_SEEN);
-		expect(result.next.seen['1']).toBeUndefined();
-		expect(result.next.seen[String(MAX_SEEN + 250)]).toBeDefined();
-		expect(JSON.stringify(result.next).length).toBeLessThan(40 * MAX_SEEN);
+	it('keeps modification times only for what the look-back can return unchanged', () => {
+		const first = plan(emptyState(WS), [incident(1, 60, 50), incident(2, 60, 1)], { events: 'createdOrUpdated' });
+		// #1 was modified 50 minutes ago, 49 before the watermark: only a new change can bring it back.
+		expect(Object.keys(first.next.recent)).toEqual(['2']);
+		// ... and when it does come back changed, it is an update, not a new incident.
+		expect(plan(first.next, [incident(1, 60, 0)], { events: 'createdOrUpdated' }).emit.map((e) => e.event)).toEqual(['updated']);
+		expect(plan(first.next, [incident(1, 60, 0)]).emit).toEqual([]);
+		// #2 returned unchanged by the look-back is not an update.
+		expect(plan(first.next, [incident(2, 60, 1)], { events: 'createdOrUpdated' }).emit).toEqual([]);
+	});
+
+	it.each([5_500, 20_000])('a burst of %i incidents: each emitted once across polls, changes while New never come back as new, state printed', (size) => {
+		// A storm created within 30 minutes, read in polls of 1,000; then every incident is touched again (the
+		// workflow tags it) and the look-back returns all of them.
+		const storm = Array.from({ length: size }, (_, i) => incident(i + 1, 30 - (i * 30) / size, 30 - (i * 30) / size));
+		const touched = storm.map((i) => ({ ...i, lastModifiedTimeUtc: iso(NOW) }));
+		for (const events of ['created', 'createdOrUpdated'] as const) {
+			let state = emptyState(WS);
+			const emitted = new Map<number, number>();
+			for (let offset = 0; offset < size; offset += 1000) {
+				const result = plan(state, storm.slice(offset, offset + 1000), { events });
+				for (const { incident: i } of result.emit) emitted.set(i.incidentNumber, (emitted.get(i.incidentNumber) ?? 0) + 1);
+				state = result.next;
+			}
+			const again = plan(state, touched, { events });
+			const duplicates = [...emitted.values()].filter((count) => count > 1).length + again.emit.filter((e) => e.event === 'created').length;
+			const figures = stateFigures(again.next);
+			const later = stateFigures(pruneState({ ...again.next, watermark: NOW + LOOKBACK_MS + 1 }, NOW, 24, events));
+			console.log(
+				`burst of ${size} (${events}): ${emitted.size} emitted, ${duplicates} duplicates; state ${figures.bytes} bytes (${figures.ranges} range(s), ${figures.recent} modification times), ${later.bytes} bytes once the look-back has passed`,
+			);
+			expect(emitted.size).toBe(size);
+			expect(duplicates).toBe(0);
+			// Consecutive numbers are one range: what is kept for good does not grow with the storm.
+			expect(figures.ranges).toBe(1);
+			expect(later.bytes).toBeLessThan(300);
+			if (events === 'created') {
+				expect(again.emit).toEqual([]);
+				expect(figures.bytes).toBeLessThan(300);
+			} else {
+				// Every touched incident is one update, and only the look-back's worth of times is kept.
+				expect(again.emit).toHaveLength(size);
+				expect(figures.recent).toBe(size);
+			}
+		}
+	});
+
+	it('numbers emitted with gaps stay exact, and merge when the gaps fill', () => {
+		let state = plan(emptyState(WS), [1, 3, 5, 7].map((n) => incident(n, 10, 10 - n / 10))).next;
+		expect(state.emitted.map(([a, b]) => [a, b])).toEqual([
+			[1, 1],
+			[3, 3],
+			[5, 5],
+			[7, 7],
+		]);
+		expect([1, 2, 3, 4, 5, 6, 7, 8].map((n) => inRanges(state.emitted, n))).toEqual([true, false, true, false, true, false, true, false]);
+		state = plan(state, [2, 4, 6].map((n) => incident(n, 10, 5))).next;
+		expect(state.emitted.map(([a, b]) => [a, b])).toEqual([[1, 7]]);
 	});
 
 	it.each([
 		['nothing', undefined, undefined],
 		['a legacy flat cursor', { lastId: 3 }, 'the saved cursor has an unknown format'],
-		['another workspace', { v: 1, workspace: '/other', seen: {} }, 'the workspace changed'],
+		['another workspace', { v: 2, workspace: '/other', emitted: [] }, 'the workspace changed'],
 	])('starts fresh from %s', (_label, stored, reset) => {
 		const read = readState(stored, WS);
 		expect(read.state).toEqual(emptyState(WS));
 		expect(read.reset).toBe(reset);
 	});
 
+	it('converts a version 1 cursor without forgetting an incident', () => {
+		const created = Math.floor((NOW - minutes(30)) / 1000);
+		const read = readState({ v: 1, workspace: WS, watermark: NOW, maxNumber: 9, seen: { '7': [created, NOW - 1], '8': [created, NOW], '9': 'x' } }, WS);
+		expect(read.reset).toBeUndefined();
+		expect(read.state).toEqual({ ...emptyState(WS), watermark: NOW, maxNumber: 9, emitted: [[7, 8, created]], recent: { '7': NOW - 1, '8': NOW } });
+	});
+
 	it('drops corrupted entries and keeps good ones', () => {
-		const read = readState({ v: 1, workspace: WS, watermark: 'yesterday', seen: { '1': [1, 2], '2': 'x', '3': [1, Number.NaN], '4': [1] } }, WS);
-		expect(read.state).toEqual({ v: 1, workspace: WS, watermark: undefined, seen: { '1': [1, 2] } });
+		const read = readState(
+			{
+				v: 2,
+				workspace: WS,
+				watermark: 'yesterday',
+				emitted: [[1, 2, 5], 'x', [4, 3, 1], [6, 6]],
+				recent: { '1': 7, '2': 'x' },
+				pending: { '1': ['name', 'c', 1, 2, 1], '2': ['name', 'x', 1, 2, 1], '3': [1, 'c', 1, 2, 1] },
+				abandoned: [[4, 2], 'x'],
+			},
+			WS,
+		);
+		expect(read.state).toEqual({
+			...emptyState(WS),
+			emitted: [[1, 2, 5]],
+			recent: { '1': 7 },
+			pending: { '1': ['name', 'c', 1, 2, 1] },
+			abandoned: [[4, 2]],
+		});
 	});
 
 	it('round-trips through JSON as n8n stores static data', () => {
