@@ -2,8 +2,7 @@
 import { isPlainObject, json, readObjectBody } from '../core/json';
 import type { HttpResponse, RequestContext } from '../core/http-types';
 import type { ControlRoute } from '../core/server';
-import type { FaultSpec } from '../core/faults';
-import { ALL_ROUTE_IDS, type RouteId } from '../core/route-ids';
+import { ALL_ROUTE_IDS, ROUTE_GROUPS, type RouteId } from '../core/route-ids';
 import type { Emulator } from '../emulator-types';
 import { logAnalyticsControlRoutes } from '../loganalytics/control-routes';
 import { signl4ControlRoutes } from '../signl4/control';
@@ -61,16 +60,7 @@ export function controlRoutes(emulator: () => Emulator): ControlRoute[] {
 			Object.assign(emulator().sentinel.quirks, body);
 			return ok(emulator().sentinel.quirks);
 		}),
-		route('GET', '/faults', () => ok({ value: emulator().faults.list() })),
-		route('POST', '/faults', (_ctx, body) => {
-			const faults = Array.isArray(body.faults) ? body.faults : [body];
-			for (const fault of faults) emulator().faults.add(toFault(fault));
-			return ok({ value: emulator().faults.list() }, 201);
-		}),
-		route('DELETE', '/faults', () => {
-			emulator().faults.clear();
-			return ok({ value: [] });
-		}),
+		// /faults… are core routes (core/fault-control.ts).
 		route('POST', '/identity/token-lifetime', (_ctx, body) => {
 			const seconds = Number(body.seconds);
 			if (!Number.isFinite(seconds) || seconds < 0) throw new Error('seconds must be a number >= 0');
@@ -106,15 +96,6 @@ function info(emu: Emulator) {
 		workspaces: emu.workspaces,
 		users: emu.sentinel.users,
 		routeIds: ALL_ROUTE_IDS,
+		routeGroups: ROUTE_GROUPS,
 	};
-}
-
-/** JSON has no Infinity: accept `"Infinity"`, `null` or a negative number for "always". */
-function toFault(raw: unknown): FaultSpec {
-	if (!isPlainObject(raw)) throw new Error('fault must be an object');
-	const times = raw.times;
-	const spec = { ...raw } as unknown as FaultSpec;
-	if (times === 'Infinity' || times === null || (typeof times === 'number' && times < 0)) spec.times = Infinity;
-	if (spec.route !== '*' && !ALL_ROUTE_IDS.includes(spec.route)) throw new Error(`Unknown route id '${String(spec.route)}'`);
-	return spec;
 }

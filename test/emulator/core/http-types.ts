@@ -24,6 +24,8 @@ export interface RequestContext {
 	loggedBody: unknown;
 	/** Kind of fault that answered/affected this request, for the request log. */
 	fault?: string;
+	/** Ids of the faults that fired (as `faults.add` returned them), for the request log. */
+	faultIds?: string[];
 }
 
 export interface HttpResponse {

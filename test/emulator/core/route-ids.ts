@@ -55,3 +55,26 @@ export type RouteId = EntraRouteId | ArmRouteId | LogAnalyticsRouteId | Signl4Ro
 export type LoggedRouteId = RouteId | 'unmatched';
 
 export const ALL_ROUTE_IDS: readonly RouteId[] = [...ENTRA_ROUTE_IDS, ...ARM_ROUTE_IDS, ...LOG_ANALYTICS_ROUTE_IDS, ...SIGNL4_ROUTE_IDS];
+
+/**
+ * Service groups a fault can name instead of one route id: `entra` (login.microsoftonline.com), `arm` (everything on
+ * management.azure.com: subscriptions, workspaces and Sentinel), `sentinel` (incidents and comments only),
+ * `loganalytics` (the query API) and `signl4` (webhook, events and REST API).
+ */
+export const ROUTE_GROUPS = {
+	entra: ENTRA_ROUTE_IDS,
+	arm: ARM_ROUTE_IDS,
+	sentinel: ARM_ROUTE_IDS.filter((id) => id.startsWith('incidents.') || id.startsWith('comments.')),
+	loganalytics: LOG_ANALYTICS_ROUTE_IDS,
+	signl4: SIGNL4_ROUTE_IDS,
+} as const satisfies Record<string, readonly RouteId[]>;
+
+export type RouteGroup = keyof typeof ROUTE_GROUPS;
+
+export function routeInGroup(route: RouteId, group: RouteGroup): boolean {
+	return (ROUTE_GROUPS[group] as readonly RouteId[]).includes(route);
+}
+
+export function isRouteGroup(value: unknown): value is RouteGroup {
+	return typeof value === 'string' && Object.prototype.hasOwnProperty.call(ROUTE_GROUPS, value);
+}

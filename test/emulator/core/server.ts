@@ -2,9 +2,10 @@ import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpMethod, HttpResponse, RequestContext, RouteDefinition, RouteHandler } from './http-types';
-import { FaultInjector } from './faults';
+import { DEFAULT_429_RETRY_AFTER_SECONDS, FaultInjector } from './faults';
+import { faultControlRoutes } from './fault-control';
 import { JSON_CONTENT_TYPE, parseJsonBody } from './json';
-import { RequestLog, redactHeaders } from './request-log';
+import { RequestLog, redactBody, redactHeaders, redactPath, redactQuery } from './request-log';
 import { Router, type RouteMatch } from './router';
 
 const MAX_BODY_BYTES = 20 * 1024 * 1024;
@@ -39,7 +40,7 @@ export async function startHttpsServer(config: ServerConfig): Promise<RunningSer
 	const serviceRouter = new Router<RouteDefinition>();
 	config.routes.forEach((route) => serviceRouter.add(route));
 	const controlRouter = new Router<ControlRoute>();
-	config.controlRoutes.forEach((route) => controlRouter.add(route));
+	[...faultControlRoutes(config.faults), ...config.controlRoutes].forEach((route) => controlRouter.add(route));
 
 	const server = https.createServer({ key: config.keyPem, cert: config.certPem }, (req, res) => {
 		handle(req, res, config, serviceRouter, controlRouter).catch((error) => {
@@ -116,7 +117,10 @@ async function handle(
 		ctx.route = route.id;
 		Object.assign(ctx.params, match.params);
 		const plan = config.faults.plan(route.id);
-		if (plan.fired.length) ctx.fault = plan.fired.join('+');
+		if (plan.fired.length) {
+			ctx.fault = plan.fired.join('+');
+			ctx.faultIds = plan.faultIds;
+		}
 		if (plan.delayMs > 0) await sleep(plan.delayMs);
 		const terminal = plan.terminal;
 		if (terminal?.kind === 'drop') {
@@ -129,6 +133,10 @@ async function handle(
 				status: terminal.status ?? 500,
 				retryAfterSeconds: terminal.retryAfterSeconds,
 			});
+			// A throttled answer always says when to come back, whatever the service's own error style adds.
+			if (response.status === 429 && !hasHeader(response.headers ?? {}, 'retry-after')) {
+				response = { ...response, headers: { ...response.headers, 'retry-after': String(terminal.retryAfterSeconds ?? DEFAULT_429_RETRY_AFTER_SECONDS) } };
+			}
 		} else if (terminal?.kind === 'expiredToken') {
 			response = route.errorStyle.expiredTokenResponse(ctx);
 		} else {
@@ -167,23 +175,19 @@ async function handleControl(ctx: RequestContext, router: Router<ControlRoute>):
 	}
 }
 
+/** Logs the request with its secrets redacted: path segments that are secrets, secret headers, query values, URL passwords. */
 function record(log: RequestLog, ctx: RequestContext, status: number, at: Date): void {
-	let path = ctx.rawPath;
-	try {
-		path = decodeURIComponent(ctx.rawPath);
-	} catch {
-		// keep the raw path when it is not valid percent-encoding
-	}
 	log.record({
 		route: ctx.route,
 		method: ctx.method,
-		path,
-		query: ctx.query,
+		path: redactPath(ctx.rawPath, ctx.params),
+		query: redactQuery(ctx.query),
 		headers: redactHeaders(ctx.headers),
-		body: ctx.loggedBody,
+		body: redactBody(ctx.loggedBody),
 		status,
 		at: at.toISOString(),
 		...(ctx.fault ? { fault: ctx.fault } : {}),
+		...(ctx.faultIds ? { faultIds: ctx.faultIds } : {}),
 	});
 }
 
