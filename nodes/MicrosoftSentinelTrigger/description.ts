@@ -63,6 +63,71 @@ export const triggerProperties: INodeProperties[] = [
 		description: 'Whether to add the accounts, hosts, IPs, URLs, files and other entities involved',
 	},
 	{
+		displayName: 'Delivery',
+		name: 'delivery',
+		type: 'options',
+		options: [
+			{
+				name: 'Once (At Most Once)',
+				value: 'atMostOnce',
+				description: 'Each incident is emitted once; if the workflow fails for it, it is not emitted again',
+			},
+			{
+				name: 'Until Confirmed (At Least Once)',
+				value: 'atLeastOnce',
+				description:
+					'An incident is emitted again, with growing waits, until the workflow confirms it by tagging or commenting the incident',
+			},
+		],
+		default: 'atMostOnce',
+	},
+	{
+		displayName:
+			'The workflow must confirm each incident by writing the Confirmation Tag (or a comment with the Confirmation Comment) to it after the Signl was raised. Unconfirmed incidents are emitted again with "delivery.attempt" above 1; a New incident that already has the tag is not emitted.',
+		name: 'deliveryNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { delivery: ['atLeastOnce'] } },
+	},
+	{
+		displayName: 'Confirmation Tag',
+		name: 'confirmationTag',
+		type: 'string',
+		default: 'SIGNL4',
+		displayOptions: { show: { delivery: ['atLeastOnce'] } },
+		description: 'An incident that carries this tag counts as delivered (compared case-insensitively). Leave empty to confirm by comment only.',
+	},
+	{
+		displayName: 'Confirmation Comment',
+		name: 'confirmationComment',
+		type: 'string',
+		default: '',
+		placeholder: 'alerted in SIGNL4',
+		displayOptions: { show: { delivery: ['atLeastOnce'] } },
+		description:
+			"An incident with a comment containing this text counts as delivered (case-insensitive). Use it when the workflow writes no tag; costs one comment read per unconfirmed incident and check.",
+	},
+	{
+		displayName: 'Redeliver After (Minutes)',
+		name: 'redeliverAfterMinutes',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 10,
+		displayOptions: { show: { delivery: ['atLeastOnce'] } },
+		description:
+			'Wait this long after emitting an incident before emitting it again; the wait doubles each time, up to 30 minutes. Keep it longer than the workflow takes for one poll, or an incident still being worked on is emitted again.',
+	},
+	{
+		displayName: 'Give Up After (Hours)',
+		name: 'giveUpAfterHours',
+		type: 'number',
+		typeOptions: { minValue: 0.1 },
+		default: 24,
+		displayOptions: { show: { delivery: ['atLeastOnce'] } },
+		description:
+			'Stop emitting an unconfirmed incident this long after its first emission. The next poll then fails with the incident numbers, so the error workflow tells someone.',
+	},
+	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',

@@ -5,7 +5,14 @@ import { parseWorkspaceLocator, type WorkspaceLocatorValue, type WorkspaceRef } 
 import { mapWithConcurrency } from '../shared/concurrency';
 import { SentinelConnection } from '../shared/sentinel/connection';
 import { shapeIncident } from '../shared/sentinel/incidentShape';
-import { fetchIncidentPage, listIncidentAlerts, listIncidentEntities, type IncidentListQuery } from '../shared/sentinel/incidentsApi';
+import {
+	fetchCommentPage,
+	fetchIncidentPage,
+	getIncident,
+	listIncidentAlerts,
+	listIncidentEntities,
+	type IncidentListQuery,
+} from '../shared/sentinel/incidentsApi';
 import type { RawIncident } from '../shared/sentinel/types';
 import {
 	classifyIncident,
@@ -13,10 +20,25 @@ import {
 	pollQuery,
 	readState,
 	sampleQuery,
+	stateFigures,
 	type CursorFilters,
 	type CursorIncident,
+	type CursorState,
+	type IncidentEvent,
 	type TriggerEvents,
 } from './cursor';
+import {
+	abandon,
+	abandonedMessage,
+	commentConfirms,
+	confirm,
+	duePending,
+	hasConfirmationTag,
+	judgePending,
+	matchesFilters,
+	trackEmission,
+	type DeliverySettings,
+} from './delivery';
 
 /** Incidents per list call; the API allows up to 1,000, smaller pages keep each response quick. */
 const PAGE_SIZE = 200;
@@ -24,6 +46,17 @@ const PAGE_SIZE = 200;
 const MAX_PAGES_PER_POLL = 50;
 /** Parallel alert/entity reads per poll, well inside ARM's per-principal read budget. */
 const DETAIL_CONCURRENCY = 4;
+/** Unconfirmed deliveries re-checked per poll at most (one incident read each, plus its comments if configured). */
+const MAX_RECHECKS_PER_POLL = 100;
+/** Comment pages read per re-check at most (an incident holds at most 100 comments). */
+const MAX_COMMENT_PAGES = 5;
+
+/**
+ * Poll contexts that have polled once. n8n builds one context per activation and calls poll() with it at once
+ * (where a thrown error fails the activation) and then on every tick (where it becomes a failed execution and
+ * runs the error workflow). Given-up deliveries are reported by throwing, so only on a tick.
+ */
+const contextsThatPolled = new WeakSet<object>();
 
 interface TriggerSettings {
 	workspace: WorkspaceRef;
@@ -33,6 +66,31 @@ interface TriggerSettings {
 	includeEntities: boolean;
 	maxPerPoll: number;
 	isExcluded: (incident: RawIncident) => boolean;
+	delivery: DeliverySettings;
+}
+
+function readDeliverySettings(context: IPollFunctions): DeliverySettings {
+	const atLeastOnce = context.getNodeParameter('delivery', 'atMostOnce') === 'atLeastOnce';
+	if (!atLeastOnce) {
+		return { atLeastOnce, confirmationTag: '', confirmationComment: '', redeliverAfterMs: 0, giveUpAfterMs: 0 };
+	}
+	const confirmationTag = String(context.getNodeParameter('confirmationTag', '') ?? '').trim();
+	const confirmationComment = String(context.getNodeParameter('confirmationComment', '') ?? '').trim();
+	if (!confirmationTag && !confirmationComment) {
+		throw new NodeOperationError(context.getNode(), 'At-least-once delivery needs a Confirmation Tag or a Confirmation Comment', {
+			description:
+				'Set the tag (or the comment text) that the workflow writes to the incident once the Signl was raised, or choose "Once (At Most Once)".',
+		});
+	}
+	const minutes = Number(context.getNodeParameter('redeliverAfterMinutes', 10));
+	const hours = Number(context.getNodeParameter('giveUpAfterHours', 24));
+	if (!Number.isFinite(minutes) || minutes < 1) {
+		throw new NodeOperationError(context.getNode(), 'Redeliver After must be at least 1 minute');
+	}
+	if (!Number.isFinite(hours) || hours <= 0) {
+		throw new NodeOperationError(context.getNode(), 'Give Up After must be a positive number of hours');
+	}
+	return { atLeastOnce, confirmationTag, confirmationComment, redeliverAfterMs: minutes * 60_000, giveUpAfterMs: hours * 3_600_000 };
 }
 
 function commaList(value: unknown): string[] {
@@ -77,6 +135,7 @@ function readSettings(context: IPollFunctions): TriggerSettings {
 			const products = incident.properties.additionalData?.alertProductNames ?? [];
 			return excludedProducts.size > 0 && products.length > 0 && products.every((p) => excludedProducts.has(p.toLowerCase()));
 		},
+		delivery: readDeliverySettings(context),
 	};
 }
 
@@ -93,12 +152,15 @@ function toCursorIncident(raw: RawIncident): ListedIncident {
 	};
 }
 
-async function toItems(
-	connection: SentinelConnection,
-	settings: TriggerSettings,
-	incidents: Array<{ incident: RawIncident; event: string }>,
-): Promise<INodeExecutionData[]> {
-	return mapWithConcurrency(incidents, DETAIL_CONCURRENCY, async ({ incident, event }) => {
+interface Emission {
+	incident: RawIncident;
+	event: string;
+	/** At-least-once mode: which emission of this incident this is, and when the first one was. */
+	delivery?: { attempt: number; firstEmittedAt: string };
+}
+
+async function toItems(connection: SentinelConnection, settings: TriggerSettings, incidents: Emission[]): Promise<INodeExecutionData[]> {
+	return mapWithConcurrency(incidents, DETAIL_CONCURRENCY, async ({ incident, event, delivery }) => {
 		const alerts = settings.includeAlerts
 			? await connection.call(`read the alerts of incident ${incident.properties.incidentNumber}`, (client) =>
 					listIncidentAlerts(client, settings.workspace, incident.name),
@@ -109,7 +171,8 @@ async function toItems(
 					listIncidentEntities(client, settings.workspace, incident.name),
 				)
 			: undefined;
-		return { json: { triggerEvent: event, ...shapeIncident(incident, settings.workspace, { alerts, entities }) } };
+		const shaped = shapeIncident(incident, settings.workspace, { alerts, entities });
+		return { json: { triggerEvent: event, ...shaped, ...(delivery ? { delivery } : {}) } };
 	});
 }
 
@@ -128,16 +191,108 @@ async function sample(context: IPollFunctions, connection: SentinelConnection, s
 	return [await toItems(connection, settings, [{ incident: newest, event: 'created' }])];
 }
 
+/** The incident as Sentinel has it now, or undefined when it was deleted. */
+async function readIncidentIfExists(connection: SentinelConnection, settings: TriggerSettings, name: string): Promise<RawIncident | undefined> {
+	try {
+		return await connection.call(`read incident '${name}'`, (client) => getIncident(client, settings.workspace, name));
+	} catch (error) {
+		if ((error as { httpCode?: string }).httpCode === '404') return undefined;
+		throw error;
+	}
+}
+
+async function readCommentMessages(connection: SentinelConnection, settings: TriggerSettings, incident: RawIncident): Promise<string[]> {
+	const messages: string[] = [];
+	let nextLink: string | undefined;
+	let pages = 0;
+	do {
+		const link = nextLink;
+		const page = await connection.call(`read the comments of incident ${incident.properties.incidentNumber}`, (client) =>
+			fetchCommentPage(client, settings.workspace, incident.name, connection.armEndpoint, link),
+		);
+		for (const comment of page.comments) messages.push(String(comment.properties?.message ?? ''));
+		nextLink = page.nextLink;
+		pages++;
+	} while (nextLink && pages < MAX_COMMENT_PAGES);
+	return messages;
+}
+
+const isoFromSeconds = (seconds: number) => new Date(seconds * 1000).toISOString();
+
+/**
+ * At-least-once mode: confirms, re-emits or gives up the deliveries whose wait is over (mutates `state`) and
+ * returns the incidents to emit again, oldest first.
+ */
+async function redeliveries(
+	context: IPollFunctions,
+	connection: SentinelConnection,
+	settings: TriggerSettings,
+	state: CursorState,
+	listed: Map<number, RawIncident>,
+	emittingNow: Set<number>,
+	nowMs: number,
+): Promise<Emission[]> {
+	// A confirmation visible in this poll's listing costs no call.
+	for (const [number, incident] of listed) {
+		if (state.pending[String(number)] && hasConfirmationTag(incident, settings.delivery)) confirm(state, number);
+	}
+	const emissions: Emission[] = [];
+	const due = duePending(state, nowMs, settings.delivery, MAX_RECHECKS_PER_POLL).filter(([number]) => !emittingNow.has(number));
+	for (const [number, entry] of due) {
+		const current = listed.get(number) ?? (await readIncidentIfExists(connection, settings, entry[0]));
+		const needsComments = !!current && !!settings.delivery.confirmationComment && !hasConfirmationTag(current, settings.delivery);
+		const confirmedByComment = needsComments && commentConfirms(await readCommentMessages(connection, settings, current), settings.delivery);
+		const verdict = judgePending(entry, current, {
+			settings: settings.delivery,
+			nowMs,
+			confirmedByComment,
+			stillMatches: (incident) => matchesFilters(incident, settings.filters, nowMs) && !settings.isExcluded(incident),
+		});
+		if (verdict === 'redeliver') {
+			const event: IncidentEvent = entry[1] === 'c' ? 'created' : 'updated';
+			const tracked = trackEmission(state, current!, event, nowMs);
+			emissions.push({ incident: current!, event, delivery: { attempt: tracked[4], firstEmittedAt: isoFromSeconds(tracked[2]) } });
+		} else if (verdict === 'abandon') {
+			abandon(state, number);
+			context.logger.error(`Microsoft Sentinel Trigger: incident ${number} was not confirmed as delivered after ${entry[4]} emissions; giving up`, {
+				workspace: settings.workspace.workspaceName,
+				incidentNumber: number,
+			});
+		} else {
+			confirm(state, number);
+		}
+	}
+	return emissions;
+}
+
 export async function pollIncidents(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
 	const settings = readSettings(this);
+	const isTick = contextsThatPolled.has(this);
+	contextsThatPolled.add(this);
 	const connection = await SentinelConnection.open(this, settings.workspace);
 	const action = `poll incidents in workspace '${settings.workspace.workspaceName}'`;
-	try {
-		if (this.getMode() === 'manual') return await sample(this, connection, settings);
+	if (this.getMode() === 'manual') {
+		try {
+			return await sample(this, connection, settings);
+		} catch (error) {
+			throw toNodeError(this.getNode(), error, { action });
+		}
+	}
 
-		const staticData = this.getWorkflowStaticData('node');
-		const { state, reset } = readState(staticData.cursor, settings.workspace.armId);
-		if (reset) this.logger.warn(`Microsoft Sentinel Trigger: starting a new cursor because ${reset}`);
+	const staticData = this.getWorkflowStaticData('node');
+	const { state, reset } = readState(staticData.cursor, settings.workspace.armId);
+	if (reset) this.logger.warn(`Microsoft Sentinel Trigger: starting a new cursor because ${reset}`);
+
+	// Given-up deliveries fail one tick loudly (a failed execution, the error workflow runs), then polling goes on.
+	if (state.abandoned.length && isTick) {
+		staticData.cursor = { ...state, abandoned: [] } as unknown as IDataObject;
+		throw new NodeOperationError(this.getNode(), abandonedMessage(state.abandoned, settings.delivery.giveUpAfterMs), {
+			description:
+				'Their Signls may never have been raised. Page the on-call engineer for them by hand, and look at the failed executions of this workflow for the cause (SIGNL4 credential, rate limits, a node that fails).',
+		});
+	}
+
+	try {
 		const nowMs = Date.now();
 		const query: IncidentListQuery = { ...pollQuery(state, settings.filters, nowMs), top: PAGE_SIZE };
 
@@ -167,20 +322,42 @@ export async function pollIncidents(this: IPollFunctions): Promise<INodeExecutio
 			nowMs,
 			isExcluded: (incident) => settings.isExcluded((incident as ListedIncident).raw),
 		});
-		const items = await toItems(
-			connection,
-			settings,
-			plan.emit.map(({ incident, event }) => ({ incident: incident.raw, event })),
-		);
+		const next = plan.next;
+
+		const emissions: Emission[] = [];
+		if (settings.delivery.atLeastOnce) {
+			const byNumber = new Map(listed.map((incident) => [incident.incidentNumber, incident.raw]));
+			const emittingNow = new Set(plan.emit.map(({ incident }) => incident.incidentNumber));
+			emissions.push(...(await redeliveries(this, connection, settings, next, byNumber, emittingNow, nowMs)));
+		}
+		for (const { incident, event } of plan.emit) {
+			if (!settings.delivery.atLeastOnce) {
+				emissions.push({ incident: incident.raw, event });
+				continue;
+			}
+			const confirmed = hasConfirmationTag(incident.raw, settings.delivery);
+			// A new incident that already carries the confirmation tag was delivered before this cursor existed
+			// (the node was renamed, the workflow re-imported): paging it again would raise a second Signl.
+			if (confirmed && event === 'created') continue;
+			const tracked = confirmed ? undefined : trackEmission(next, incident.raw, event, nowMs);
+			emissions.push({
+				incident: incident.raw,
+				event,
+				delivery: { attempt: tracked?.[4] ?? 1, firstEmittedAt: isoFromSeconds(tracked?.[2] ?? Math.floor(nowMs / 1000)) },
+			});
+		}
+		const items = await toItems(connection, settings, emissions);
 
 		// Only now, with every read done, does the cursor move: a failed poll leaves it where the last good one put it.
-		staticData.cursor = plan.next as unknown as IDataObject;
+		staticData.cursor = next as unknown as IDataObject;
 		this.logger.debug('Microsoft Sentinel Trigger polled', {
 			workspace: settings.workspace.workspaceName,
 			listed: listed.length,
 			pages,
 			emitted: items.length,
+			redelivered: emissions.filter((emission) => (emission.delivery?.attempt ?? 1) > 1).length,
 			capped: plan.capped || !!nextLink,
+			state: stateFigures(next),
 		});
 		return items.length ? [items] : null;
 	} catch (error) {

@@ -182,11 +182,27 @@ export class PollHarness {
 		this.additionalData = additionalDataFor(spec.credentials);
 	}
 
-	/** Calls the node's poll() once, in trigger mode (an active workflow's tick) or manual mode ("Fetch test event"). */
+	private active?: { context: PollContext; activation: WorkflowActivateMode };
+
+	/**
+	 * Calls the node's poll() once, in trigger mode (an active workflow's tick) or manual mode ("Fetch test event").
+	 * As in n8n, one activation keeps one poll context for its first poll and every tick after it; a poll with
+	 * another activation mode, or after `reactivate()`, starts a new one.
+	 */
 	async poll(mode: 'trigger' | 'manual' = 'trigger', activation: WorkflowActivateMode = 'init'): Promise<INodeExecutionData[][] | null> {
-		const executeMode: WorkflowExecuteMode = mode;
-		const context = new PollContext(this.workflow, this.node, this.additionalData, executeMode, activation);
-		return (await this.spec.nodeType.poll!.call(context)) ?? null;
+		if (mode === 'manual') {
+			const context = new PollContext(this.workflow, this.node, this.additionalData, 'manual', activation);
+			return (await this.spec.nodeType.poll!.call(context)) ?? null;
+		}
+		if (!this.active || this.active.activation !== activation) {
+			this.active = { context: new PollContext(this.workflow, this.node, this.additionalData, 'trigger', activation), activation };
+		}
+		return (await this.spec.nodeType.poll!.call(this.active.context)) ?? null;
+	}
+
+	/** The workflow is deactivated and activated again: the next poll is an activation's first. */
+	reactivate(): void {
+		this.active = undefined;
 	}
 
 	/** The node's static data as n8n would persist it (`node:<name>`). */

@@ -76,9 +76,13 @@ describe('Microsoft Sentinel Trigger', () => {
 		expect(numbers(await trigger({ options: { additionalFilter: "contains(toLower(properties/title), 'ransomware')" } }).poll())).toEqual([high.properties.incidentNumber]);
 		expect(numbers(await trigger({ severities: ['High'], options: { excludeTitles: 'drill, simulation' } }).poll())).toEqual([high.properties.incidentNumber]);
 
-		const products = high.properties.additionalData.alertProductNames.join(', ');
-		const excluded = items(await trigger({ severities: ['High'], options: { excludeProducts: products } }).poll()).map((i) => i.incidentName);
-		expect(excluded).not.toContain(high.name);
+		// Excluding one product drops the incident whose alerts all come from it and keeps the one from another.
+		const endpoint = emu.sentinel.createIncident({ title: 'EDR detection', severity: 'High', alerts: [{ productName: 'Microsoft Defender for Endpoint' }] });
+		const mail = emu.sentinel.createIncident({ title: 'Phishing wave', severity: 'High', alerts: [{ productName: 'Office 365' }] });
+		expect(items(await trigger({ severities: ['High'] }).poll()).map((i) => i.incidentName)).toEqual(expect.arrayContaining([endpoint.name, mail.name]));
+		const afterExclusion = items(await trigger({ severities: ['High'], options: { excludeProducts: 'microsoft defender for endpoint' } }).poll()).map((i) => i.incidentName);
+		expect(afterExclusion).toContain(mail.name);
+		expect(afterExclusion).not.toContain(endpoint.name);
 	});
 
 	it('leaves out alerts and entities when asked, and reads none', async () => {
@@ -106,8 +110,13 @@ describe('Microsoft Sentinel Trigger', () => {
 	it('delivers a backlog in order over several polls when capped', async () => {
 		const created = Array.from({ length: 7 }, () => emu.sentinel.createIncident());
 		const node = trigger({ includeAlerts: false, includeEntities: false, options: { maxIncidentsPerPoll: 3 } });
-		const seen = [...numbers(await node.poll()), ...numbers(await node.poll()), ...numbers(await node.poll())];
-		expect(seen.sort((x, y) => x - y)).toEqual(created.map((i) => i.properties.incidentNumber));
+		// Oldest modification first, three per poll, in that order (not merely the same set in the end).
+		const byModification = [...created]
+			.sort((x, y) => Date.parse(x.properties.lastModifiedTimeUtc) - Date.parse(y.properties.lastModifiedTimeUtc) || x.properties.incidentNumber - y.properties.incidentNumber)
+			.map((i) => i.properties.incidentNumber);
+		expect(numbers(await node.poll())).toEqual(byModification.slice(0, 3));
+		expect(numbers(await node.poll())).toEqual(byModification.slice(3, 6));
+		expect(numbers(await node.poll())).toEqual(byModification.slice(6));
 		expect(await node.poll()).toBeNull();
 	});
 
