@@ -226,6 +226,8 @@ export interface RunNodeOptions extends NodeUnderTest {
 	inputItems?: INodeExecutionData[];
 	/** Sets the node's "On Error" setting to "Continue" (what `this.continueOnFail()` reads). */
 	continueOnFail?: boolean;
+	/** "On Error: Continue (using error output)": failed items leave on a second output. */
+	errorOutput?: boolean;
 }
 
 export interface NodeRun {
@@ -247,6 +249,7 @@ export async function runNode(options: RunNodeOptions): Promise<NodeRun> {
 	const node: INode = {
 		...nodeUnderTest({ name: options.nodeName ?? 'Node Under Test', typeName: options.typeName, parameters: options.parameters, credentials: options.credentials }),
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+		...(options.errorOutput ? { onError: 'continueErrorOutput' as const } : {}),
 	};
 	const workflow = new Workflow({
 		id: 'workflow-under-test',

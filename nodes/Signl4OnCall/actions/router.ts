@@ -40,6 +40,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 						statusCode: (flags.statusCode as number | undefined) ?? null,
 						deliveryUncertain: flags.deliveryUncertain === true,
 					} as IDataObject,
+					// With "On Error: Continue (using error output)" n8n routes an item to the error output by this field.
+					error: asNodeError(this, error, itemIndex),
 					pairedItem: { item: itemIndex },
 				});
 				continue;

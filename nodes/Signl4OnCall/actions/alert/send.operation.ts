@@ -16,6 +16,7 @@ import { checkAttachment } from '../../helpers/attachments';
 import { hasApiKey, requestPolicy, resolveExternalId } from '../../helpers/context';
 import { findAlertsByExternalId } from '../../helpers/lookup';
 import { buildSignl, isSentinelIncident } from '../../helpers/message';
+import { findPriorSignl, needsPriorCheck, type PriorCheck } from '../../helpers/redelivery';
 
 const scenarioOptions = [
 	{ name: 'Single Acknowledgement', value: 'single_ack', description: 'One acknowledgement suffices' },
@@ -35,7 +36,7 @@ const severityScenario = (severity: string, fallback: AlertingScenario): INodePr
 const properties: INodeProperties[] = [
 	{
 		displayName:
-			'Sent once, never twice: if SIGNL4 does not answer in time, the alert is not sent again. With an API key the node checks by external ID whether it arrived; otherwise the item fails with "deliveryUncertain". A 429 is waited out and sent again (SIGNL4 refused it).',
+			'Sent once, never twice: if SIGNL4 does not answer in time, the alert is not sent again. With an API key the node checks by external ID whether it arrived; otherwise the item fails with "deliveryUncertain". A 429 is waited out and sent again (SIGNL4 refused it). An incident the trigger emits again (delivery.attempt above 1) is first looked up in SIGNL4 (API key needed), so it raises no second Signl.',
 		name: 'deliveryNotice',
 		type: 'notice',
 		default: '',
@@ -89,6 +90,23 @@ const properties: INodeProperties[] = [
 				placeholder: 'data, screenshot',
 				description:
 					'Comma-separated binary properties of the input item to attach: PNG, TIFF, JPEG, GIF, BMP, MP3, WAV, AIFF, M4A, TXT, PDF, MOV or MP4, at most 4 MB each',
+			},
+			{
+				displayName: 'Check SIGNL4 Before Sending',
+				name: 'checkBeforeSending',
+				type: 'options',
+				options: [
+					{
+						name: 'For Redelivered Incidents',
+						value: 'redeliveries',
+						description: 'When the item is an incident the Microsoft Sentinel Trigger emits again (delivery.attempt above 1)',
+					},
+					{ name: 'Always', value: 'always', description: 'One search per item; for items from other sources that may repeat' },
+					{ name: 'Never', value: 'never' },
+				],
+				default: 'redeliveries',
+				description:
+					'Whether to look the external ID up in SIGNL4 (needs an API key) and, if a Signl exists, return it instead of raising another',
 			},
 			{
 				displayName: 'Check SIGNL4 After a Timeout',
@@ -287,6 +305,25 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		attachments: attachments.files.map((file) => ({ fileName: file.fileName, contentType: file.contentType, size: file.data.length })),
 		skippedAttachments: attachments.skipped,
 	};
+
+	if (externalId && needsPriorCheck((options.checkBeforeSending ?? 'redeliveries') as PriorCheck, item)) {
+		const prior = await findPriorSignl.call(this, itemIndex, externalId, item, policy);
+		if (prior.found) {
+			return [
+				{
+					json: {
+						eventId: typeof prior.found.eventId === 'string' ? prior.found.eventId : null,
+						alertId: typeof prior.found.id === 'string' ? prior.found.id : null,
+						status: 'alreadySent',
+						deliveryConfirmedBy: 'lookup',
+						...common,
+						note: 'A Signl with this external ID was raised earlier (found through the API); no second one was raised.',
+					},
+				},
+			];
+		}
+		if (prior.skipped) common.priorCheck = prior.skipped;
+	}
 
 	const startedAt = new Date();
 	try {
