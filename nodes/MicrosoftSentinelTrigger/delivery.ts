@@ -14,7 +14,7 @@
 import type { RawIncident } from '../shared/sentinel/types';
 import { timeMs, type CursorState, type IncidentEvent, type PendingDelivery } from './cursor';
 
-/** Longest wait between two emissions of an unconfirmed incident. */
+/** Longest wait between two emissions of an unconfirmed incident, unless the user sets another. */
 export const MAX_REDELIVERY_DELAY_MS = 30 * 60 * 1000;
 
 export interface DeliverySettings {
@@ -23,15 +23,17 @@ export interface DeliverySettings {
 	confirmationTag: string;
 	/** Text a comment must contain to confirm delivery ('' = none). Compared case-insensitively. */
 	confirmationComment: string;
-	/** Wait after the first emission before emitting again; doubles per emission up to MAX_REDELIVERY_DELAY_MS. */
+	/** Wait after the first emission before emitting again; doubles per emission up to `maxWaitMs`. */
 	redeliverAfterMs: number;
+	/** Longest wait between two emissions (at least `redeliverAfterMs`). */
+	maxWaitMs: number;
 	/** Counted from the first emission; then the incident is reported and no longer emitted. */
 	giveUpAfterMs: number;
 }
 
-export function redeliveryDelayMs(emissions: number, baseMs: number): number {
-	const doubled = baseMs * 2 ** Math.max(0, emissions - 1);
-	return Math.min(doubled, Math.max(baseMs, MAX_REDELIVERY_DELAY_MS));
+export function redeliveryDelayMs(emissions: number, baseMs: number, maxWaitMs = MAX_REDELIVERY_DELAY_MS): number {
+	const doubled = baseMs * 2 ** Math.max(0, Math.min(emissions - 1, 30));
+	return Math.min(doubled, Math.max(baseMs, maxWaitMs));
 }
 
 export function hasConfirmationTag(incident: RawIncident, settings: DeliverySettings): boolean {
@@ -66,7 +68,7 @@ export function duePending(state: CursorState, nowMs: number, settings: Delivery
 	const due: Array<[number, PendingDelivery]> = [];
 	for (const [number, entry] of Object.entries(state.pending)) {
 		const [, , , lastS, emissions] = entry;
-		if (nowMs >= lastS * 1000 + redeliveryDelayMs(emissions, settings.redeliverAfterMs)) due.push([Number(number), entry]);
+		if (nowMs >= lastS * 1000 + redeliveryDelayMs(emissions, settings.redeliverAfterMs, settings.maxWaitMs)) due.push([Number(number), entry]);
 	}
 	due.sort((a, b) => a[1][2] - b[1][2] || a[0] - b[0]);
 	return due.slice(0, Math.max(0, limit));

@@ -115,7 +115,16 @@ export const triggerProperties: INodeProperties[] = [
 		default: 10,
 		displayOptions: { show: { delivery: ['atLeastOnce'] } },
 		description:
-			'Wait this long after emitting an incident before emitting it again; the wait doubles each time, up to 30 minutes. Keep it longer than the workflow takes for one poll, or an incident still being worked on is emitted again.',
+			'Wait this long after emitting an incident before emitting it again; the wait doubles each time, up to the Maximum Wait. Keep it longer than the workflow takes for one poll, or an incident still being worked on is emitted again.',
+	},
+	{
+		displayName: 'Maximum Wait (Minutes)',
+		name: 'maxWaitMinutes',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 30,
+		displayOptions: { show: { delivery: ['atLeastOnce'] } },
+		description: 'The longest wait between two emissions of an unconfirmed incident, however often it was emitted',
 	},
 	{
 		displayName: 'Give Up After (Hours)',

@@ -72,7 +72,7 @@ interface TriggerSettings {
 function readDeliverySettings(context: IPollFunctions): DeliverySettings {
 	const atLeastOnce = context.getNodeParameter('delivery', 'atMostOnce') === 'atLeastOnce';
 	if (!atLeastOnce) {
-		return { atLeastOnce, confirmationTag: '', confirmationComment: '', redeliverAfterMs: 0, giveUpAfterMs: 0 };
+		return { atLeastOnce, confirmationTag: '', confirmationComment: '', redeliverAfterMs: 0, maxWaitMs: 0, giveUpAfterMs: 0 };
 	}
 	const confirmationTag = String(context.getNodeParameter('confirmationTag', '') ?? '').trim();
 	const confirmationComment = String(context.getNodeParameter('confirmationComment', '') ?? '').trim();
@@ -84,13 +84,26 @@ function readDeliverySettings(context: IPollFunctions): DeliverySettings {
 	}
 	const minutes = Number(context.getNodeParameter('redeliverAfterMinutes', 10));
 	const hours = Number(context.getNodeParameter('giveUpAfterHours', 24));
+	const maxWaitMinutes = Number(context.getNodeParameter('maxWaitMinutes', 30));
 	if (!Number.isFinite(minutes) || minutes < 1) {
 		throw new NodeOperationError(context.getNode(), 'Redeliver After must be at least 1 minute');
 	}
 	if (!Number.isFinite(hours) || hours <= 0) {
 		throw new NodeOperationError(context.getNode(), 'Give Up After must be a positive number of hours');
 	}
-	return { atLeastOnce, confirmationTag, confirmationComment, redeliverAfterMs: minutes * 60_000, giveUpAfterMs: hours * 3_600_000 };
+	if (!Number.isFinite(maxWaitMinutes) || maxWaitMinutes < minutes) {
+		throw new NodeOperationError(context.getNode(), 'Maximum Wait must be at least Redeliver After', {
+			description: `Redeliver After is ${minutes} minutes; set Maximum Wait to that or more.`,
+		});
+	}
+	return {
+		atLeastOnce,
+		confirmationTag,
+		confirmationComment,
+		redeliverAfterMs: minutes * 60_000,
+		maxWaitMs: maxWaitMinutes * 60_000,
+		giveUpAfterMs: hours * 3_600_000,
+	};
 }
 
 function commaList(value: unknown): string[] {

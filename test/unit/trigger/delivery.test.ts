@@ -68,6 +68,8 @@ describe('redelivery waits', () => {
 		expect([1, 2, 3, 4, 5].map((n) => redeliveryDelayMs(n, minutes(10)) / 60_000)).toEqual([10, 20, 30, 30, 30]);
 		expect([1, 2, 3, 4, 5, 6].map((n) => redeliveryDelayMs(n, minutes(1)) / 60_000)).toEqual([1, 2, 4, 8, 16, 30]);
 		expect(redeliveryDelayMs(1, minutes(45))).toBe(minutes(45));
+		expect([1, 2, 3].map((n) => redeliveryDelayMs(n, minutes(1), minutes(1)) / 60_000)).toEqual([1, 1, 1]);
+		expect(redeliveryDelayMs(500, minutes(1))).toBe(MAX_REDELIVERY_DELAY_MS);
 		expect(MAX_REDELIVERY_DELAY_MS).toBe(minutes(30));
 	});
 });
@@ -181,6 +183,17 @@ describe('Microsoft Sentinel Trigger: at-least-once delivery', () => {
 		node.reactivate();
 		expect(await node.poll('trigger', 'activate')).toBeNull();
 		await expect(node.poll('trigger', 'activate')).rejects.toThrow('no longer emitted');
+	});
+
+	it('a Maximum Wait equal to the first wait emits at a steady pace', async () => {
+		const lost = emu.sentinel.createIncident();
+		const node = trigger({ redeliverAfterMinutes: 1, maxWaitMinutes: 1 });
+		await node.poll();
+		for (const attempt of [2, 3, 4]) {
+			advance(minutes(1) + 1000);
+			expect(items(await node.poll())).toMatchObject([{ incidentNumber: numberOf(lost), delivery: { attempt } }]);
+		}
+		await expect(trigger({ redeliverAfterMinutes: 10, maxWaitMinutes: 5 }).poll()).rejects.toThrow('Maximum Wait must be at least Redeliver After');
 	});
 
 	it('refuses at-least-once without a tag or a comment to confirm by', async () => {
