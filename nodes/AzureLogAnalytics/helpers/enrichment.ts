@@ -27,6 +27,8 @@ export interface IncidentEnrichment {
 	alerts: AlertEnrichment[];
 	warnings: string[];
 	queriedAt: string;
+	/** Where the alerts and their queries came from: Microsoft Sentinel (the default) or the input item (trusted by option). */
+	alertsSource: 'sentinel' | 'inputItem';
 }
 
 /** The alert fields enrichment reads (as `shapeAlert` in nodes/shared/sentinel/incidentShape.ts writes them). */

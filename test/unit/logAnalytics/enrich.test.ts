@@ -228,6 +228,7 @@ describe('Enrich Incident', () => {
 			alerts: [],
 			warnings: ['The incident has no alerts; nothing was queried.'],
 			queriedAt: expect.any(String),
+			alertsSource: 'sentinel',
 		});
 		expect(emu.requestCount('loganalytics.query')).toBe(0);
 	});
@@ -259,7 +260,8 @@ describe('Enrich Incident', () => {
 
 	it('says so when the workspace has no data (204)', async () => {
 		const item = createIncidentItem(emu, { alerts: [{ scheduledRule: 'rare-system-process' }] });
-		const result = await run(emu, enrichParameters({ workspace: { __rl: true, mode: 'id', value: emu.workspaces[1].armId } }), [item]);
+		// The incident lives in the first workspace; its (trusted) alerts are queried in the second, empty one.
+		const result = await run(emu, enrichParameters({ workspace: { __rl: true, mode: 'id', value: emu.workspaces[1].armId }, options: { trustItemQueries: true } }), [item]);
 		const [alert] = enrichmentOf(result.items[0].json).alerts;
 		expect(alert).toMatchObject({ status: 'ok', totalRows: 0, rows: [], warning: 'The workspace has no data at all (Log Analytics answered 204 No Content).' });
 		expect(alert.summary).toMatch(/: the workspace has no data$/);
@@ -274,16 +276,16 @@ describe('Enrich Incident', () => {
 		expect(alert.error).toMatch(/not allowed to run the query of alert .* \(InsufficientAccessError\)\. Give the service principal the Log Analytics Reader role/);
 	});
 
-	it('fails the item (or passes it on with the reason under Continue) when it has no alerts and no incident ID', async () => {
+	it('fails the item (or passes it on with the reason under Continue) when it has no incident ID', async () => {
 		const failed = await run(emu, enrichParameters(), [{ title: 'no alerts here', workspace: { armId: emu.workspace.armId } }]);
-		expect(failed.error?.message).toBe('The input item has no alerts and no incident ID');
+		expect(failed.error?.message).toBe('The input item has no incident ID');
 
 		const continued = await run(emu, enrichParameters(), [{ title: 'no alerts here', workspace: { armId: emu.workspace.armId } }], true);
 		expect(continued.items).toHaveLength(1);
 		const json = continued.items[0].json;
 		expect(json.title).toBe('no alerts here');
-		expect(json.error).toBe('The input item has no alerts and no incident ID');
-		expect(enrichmentOf(json).summary).toBe('Log Analytics enrichment failed: The input item has no alerts and no incident ID');
+		expect(json.error).toBe('The input item has no incident ID');
+		expect(enrichmentOf(json).summary).toBe('Log Analytics enrichment failed: The input item has no incident ID');
 	});
 
 	it('fails the item, not each alert, when the credential cannot sign in — and never shows the secret', async () => {

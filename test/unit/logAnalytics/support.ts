@@ -99,6 +99,7 @@ export function expectedRows(emu: Emulator, query: string, timespan: string): Ar
 
 export type Enrichment = {
 	summary: string;
+	alertsSource?: 'sentinel' | 'inputItem';
 	warnings: string[];
 	queriedAt: string;
 	alerts: Array<{

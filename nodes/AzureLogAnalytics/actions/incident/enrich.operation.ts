@@ -29,6 +29,7 @@ import {
 import { pinQueryTime } from '../../helpers/kql';
 import { clampInteger, settle } from '../../helpers/numbers';
 import { parseColumnList, primaryTable, shapeTable } from '../../helpers/results';
+import { chooseAlertSource, TRUST_AS_TOOL_OPTION, TRUST_OPTION, type AlertSource } from '../../helpers/trust';
 import { readWorkspace } from '../../helpers/workspace';
 
 const properties: INodeProperties[] = [
@@ -44,7 +45,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '={{ $json.incidentName }}',
 		description:
-			'The incident (its name, a GUID). Used to read the alerts from Microsoft Sentinel when the input item has no `alerts` list, e.g. an item that only references an incident.',
+			"The incident (its name, a GUID). Its alerts, with their analytics rules' queries, are read from Microsoft Sentinel in the workspace above: the queries that run are the rules' own, never text from the input item.",
 	},
 	{
 		displayName: 'Options',
@@ -53,13 +54,6 @@ const properties: INodeProperties[] = [
 		placeholder: 'Add Option',
 		default: {},
 		options: [
-			{
-				displayName: 'Always Read Alerts From Sentinel',
-				name: 'readAlertsFromSentinel',
-				type: 'boolean',
-				default: false,
-				description: "Whether to read the incident's alerts from Microsoft Sentinel even when the input item already lists them",
-			},
 			{
 				displayName: 'Columns to Keep',
 				name: 'columns',
@@ -106,6 +100,22 @@ const properties: INodeProperties[] = [
 				typeOptions: { minValue: 100, maxValue: 10000 },
 				default: 1000,
 				description: 'Maximum characters of the multi-line summary (what a SIGNL4 alert shows)',
+			},
+			{
+				displayName: TRUST_OPTION,
+				name: 'trustItemQueries',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether to run the queries listed in the input item's `alerts` instead of reading the alerts from Microsoft Sentinel (saves one Resource Manager call per incident). A query runs with the credential's rights over the whole workspace and its rows go into the output: turn this on only when every item comes from the Microsoft Sentinel Trigger or Microsoft Sentinel node, never from a webhook, a form or an AI agent.",
+			},
+			{
+				displayName: TRUST_AS_TOOL_OPTION,
+				name: 'trustItemQueriesAsTool',
+				type: 'boolean',
+				default: false,
+				description:
+					"Whether Trust Queries in the Input Item also applies when an AI agent uses this node as a tool. Off: the agent's input never decides which query runs, the alerts are always read from Microsoft Sentinel.",
 			},
 		],
 	},
@@ -218,8 +228,8 @@ async function enrichAlert(connection: LogAnalyticsConnection, workspaceId: stri
 async function readAlerts(context: IExecuteFunctions, itemIndex: number, json: IDataObject, arm: WorkspaceRef | undefined): Promise<AlertInput[]> {
 	const incidentId = text(context.getNodeParameter('incidentId', itemIndex, '') as unknown);
 	if (!incidentId) {
-		throw new NodeOperationError(context.getNode(), 'The input item has no alerts and no incident ID', {
-			description: "Connect the Microsoft Sentinel Trigger (with Include Alerts on), or set Incident ID to the incident's name (GUID).",
+		throw new NodeOperationError(context.getNode(), 'The input item has no incident ID', {
+			description: `Enrich Incident reads the alerts and their analytics rules' queries from Microsoft Sentinel by the incident's name: connect the Microsoft Sentinel Trigger or set Incident ID to the incident's name (GUID). Only for items from a trusted source, '${TRUST_OPTION}' runs the queries the item lists instead.`,
 			itemIndex,
 		});
 	}
@@ -257,14 +267,18 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const queriedAt = new Date().toISOString();
 	const workspace = readWorkspace(this, itemIndex);
 
-	const listed = Array.isArray(json.alerts) && options.readAlertsFromSentinel !== true;
-	const alerts: AlertInput[] = listed
-		? (json.alerts as unknown[]).filter((alert): alert is AlertInput => !!alert && typeof alert === 'object')
-		: await readAlerts(this, itemIndex, json, workspace.arm);
+	// The queries come from Microsoft Sentinel unless the user declared the items trusted (see helpers/trust.ts).
+	const decision = chooseAlertSource({ nodeType: this.getNode().type, itemHasAlerts: Array.isArray(json.alerts), options });
+	const alertsSource: AlertSource = decision.source;
+	const alerts: AlertInput[] =
+		alertsSource === 'inputItem'
+			? (json.alerts as unknown[]).filter((alert): alert is AlertInput => !!alert && typeof alert === 'object')
+			: await readAlerts(this, itemIndex, json, workspace.arm);
+	const notes = decision.note ? [decision.note] : [];
 
 	let enrichment: IncidentEnrichment;
 	if (alerts.length === 0) {
-		enrichment = { summary: incidentSummary([]), alerts: [], warnings: ['The incident has no alerts; nothing was queried.'], queriedAt };
+		enrichment = { summary: incidentSummary([]), alerts: [], warnings: [...notes, 'The incident has no alerts; nothing was queried.'], queriedAt, alertsSource };
 	} else {
 		const connection = await LogAnalyticsConnection.open(this, itemIndex);
 		let workspaceId: string;
@@ -281,11 +295,14 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		} catch (error) {
 			throw toNodeError(this.getNode(), error, { action: 'query Log Analytics', itemIndex, api: 'logAnalytics' });
 		}
-		const warnings = results.flatMap((alert) => [
-			...(alert.error ? [`${alert.displayName}: ${alert.error}`] : []),
-			...(alert.warning ? [`${alert.displayName}: ${alert.warning}`] : []),
-		]);
-		enrichment = { summary: incidentSummary(results, summaryMaxLength), alerts: results, warnings, queriedAt };
+		const warnings = [
+			...notes,
+			...results.flatMap((alert) => [
+				...(alert.error ? [`${alert.displayName}: ${alert.error}`] : []),
+				...(alert.warning ? [`${alert.displayName}: ${alert.warning}`] : []),
+			]),
+		];
+		enrichment = { summary: incidentSummary(results, summaryMaxLength), alerts: results, warnings, queriedAt, alertsSource };
 	}
 	return [{ json: { ...json, enrichment: enrichment as unknown as IDataObject }, pairedItem: { item: itemIndex } }];
 }
