@@ -57,11 +57,15 @@ export function alertDisplayName(alert: AlertInput): string {
 	return text(alert.displayName) ?? text(alert.alertName) ?? 'Alert';
 }
 
-/** Sentinel's `2020-03-28 18:45:59Z` or ISO text → Date. */
+/**
+ * Sentinel's `2020-03-28 18:45:59Z` or ISO text → Date. A time without a zone is UTC (the fields are the `… UTC`
+ * ones); JavaScript would read it as the n8n host's local time and shift the window by the host's offset.
+ */
 export function parseAlertTime(value: unknown): Date | undefined {
 	const raw = text(value);
 	if (!raw) return undefined;
-	const ms = Date.parse(raw.replace(/^(\d{4}-\d{2}-\d{2}) /, '$1T'));
+	const iso = raw.replace(/^(\d{4}-\d{2}-\d{2}) /, '$1T');
+	const ms = Date.parse(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?$/.test(iso) ? `${iso}Z` : iso);
 	return Number.isNaN(ms) ? undefined : new Date(ms);
 }
 
