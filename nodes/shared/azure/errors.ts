@@ -165,13 +165,13 @@ export function describeAzureError(error: unknown, context: AzureErrorContext): 
 		case 429:
 			return {
 				message: 'Azure is throttling requests (429) and the retries allowed by Retry-After ran out',
-				description: `Nothing was lost: the next run continues where this one stopped (${context.action}).`,
+				description: `Could not ${context.action}. Try again later: a trigger's next poll starts from its last good cursor, and a write is re-read before it is repeated.`,
 				httpCode: '429',
 			};
 		default:
 			return {
 				message: `Azure returned HTTP ${status}${codeText} ${where}`,
-				description: status >= 500 ? 'A temporary Azure fault; the next run retries. Nothing was lost.' : trimMessage(body.message),
+				description: status >= 500 ? 'A temporary Azure fault. Try again: a trigger\'s next poll starts from its last good cursor.' : trimMessage(body.message),
 				httpCode: String(status),
 			};
 	}

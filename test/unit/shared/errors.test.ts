@@ -18,7 +18,7 @@ describe('Azure error descriptions', () => {
 	it.each([
 		[403, 'AuthorizationFailed', /Microsoft Sentinel Reader/],
 		[404, 'ResourceNotFound', /subscription, resource group and workspace/],
-		[429, undefined, /Nothing was lost/],
+		[429, undefined, /Try again later/],
 		[503, 'ServiceUnavailable', /temporary Azure fault/],
 	])('explains ARM %s', (status, code, hint) => {
 		const described = describeAzureError({ name: 'RestError', statusCode: status, details: { error: { code, message: 'raw' } } }, context);
