@@ -47,6 +47,11 @@ export interface N8nStartOptions {
 	/** Fixed ports (`npm start`); default free ports picked by the kernel. */
 	port?: number;
 	brokerPort?: number;
+	/**
+	 * n8n's encryption key (what encrypts the credentials in the database); default a fixed key fit for throwaway test
+	 * instances only. A kept user folder must be started with the key it was first started with.
+	 */
+	encryptionKey?: string;
 }
 
 export interface N8nExecution {
@@ -173,6 +178,9 @@ export class N8nInstance {
 	/** How long the steps of start() took, for spotting a slow machine or a slow n8n release. */
 	readonly startupTimings = { importMs: 0, startUntilReadyMs: 0, loginAndApiKeyMs: 0 };
 
+	/** How long the steps of the last restart() took (all 0 before the first). */
+	readonly restartTimings = { stopMs: 0, startUntilReadyMs: 0, loginMs: 0, reactivationMs: 0, totalMs: 0 };
+
 	private readonly logFile: string;
 
 	private process: ChildProcess | undefined;
@@ -208,6 +216,8 @@ export class N8nInstance {
 		const label = options.label ?? 'n8n';
 		const userFolder = options.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), `sentinel-signl4-${label.replace(/\W+/g, '-')}-`));
 		fs.mkdirSync(userFolder, { recursive: true });
+		// The database, n8n's settings (encryption key) and the log live here: the owner's eyes only.
+		fs.chmodSync(userFolder, 0o700);
 		if (options.installPackage ?? true) installCommunityPackage(userFolder, getPackageTarball());
 
 		const [freePort, freeBrokerPort] = await findFreePorts(2);
@@ -221,7 +231,7 @@ export class N8nInstance {
 			TZ: 'UTC',
 			GENERIC_TIMEZONE: 'UTC',
 			N8N_USER_FOLDER: userFolder,
-			N8N_ENCRYPTION_KEY: ENCRYPTION_KEY,
+			N8N_ENCRYPTION_KEY: options.encryptionKey ?? ENCRYPTION_KEY,
 			N8N_PORT: String(port),
 			N8N_HOST: '127.0.0.1',
 			N8N_LISTEN_ADDRESS: '127.0.0.1',
@@ -292,9 +302,15 @@ export class N8nInstance {
 		const importDirectory = path.join(this.userFolder, 'fixtures');
 		fs.mkdirSync(importDirectory, { recursive: true });
 		if (credentials.length > 0) {
+			// Plaintext secrets: readable by the owner only, and gone once n8n has them (encrypted) in its database.
 			const file = path.join(importDirectory, 'credentials.json');
-			fs.writeFileSync(file, JSON.stringify(credentials, null, '\t'));
-			await this.runCli(['import:credentials', `--input=${file}`]);
+			fs.rmSync(file, { force: true });
+			fs.writeFileSync(file, JSON.stringify(credentials, null, '\t'), { mode: 0o600 });
+			try {
+				await this.runCli(['import:credentials', `--input=${file}`]);
+			} finally {
+				fs.rmSync(file, { force: true });
+			}
 		}
 		if (workflows.length > 0) {
 			const file = path.join(importDirectory, 'workflows.json');
@@ -317,7 +333,7 @@ export class N8nInstance {
 	/** Runs an n8n CLI command to completion against this instance's user folder, logging to the instance log. */
 	async runCli(args: string[]): Promise<void> {
 		this.appendLog(`\n===== n8n ${args.join(' ')}\n`);
-		const logFd = fs.openSync(this.logFile, 'a');
+		const logFd = fs.openSync(this.logFile, 'a', 0o600);
 		try {
 			const child = spawn(this.runtime.nodeBinary, [this.runtime.n8nEntry, ...args], {
 				cwd: this.userFolder,
@@ -344,7 +360,7 @@ export class N8nInstance {
 
 	private async launch(): Promise<void> {
 		this.appendLog('\n===== n8n start\n');
-		const logFd = fs.openSync(this.logFile, 'a');
+		const logFd = fs.openSync(this.logFile, 'a', 0o600);
 		// Own process group, so stop() reaches the task runner children too.
 		const child = spawn(this.runtime.nodeBinary, [this.runtime.n8nEntry, 'start'], {
 			cwd: this.userFolder,
@@ -431,9 +447,94 @@ export class N8nInstance {
 		}
 	}
 
+	/** The n8n process's id, which is also its process group's (n8n and its task runners); undefined before start. */
+	get processGroupId(): number | undefined {
+		return this.process?.pid;
+	}
+
 	/** For the exit hook only: synchronous, no waiting. */
 	killImmediately(): void {
 		if (this.process) killGroup(this.process.pid, 'SIGKILL');
+	}
+
+	/**
+	 * `kill -9` of n8n and everything it spawned (its process group: the task runners), as a crash or an OOM kill
+	 * would end it: no shutdown hooks, nothing flushed. Resolves when no process of the group is left. The user
+	 * folder stays; `restart()` starts n8n on it again.
+	 */
+	async kill9(): Promise<void> {
+		const child = this.process;
+		if (!child?.pid) return;
+		this.appendLog('\n===== kill -9 (harness)\n');
+		killGroup(child.pid, 'SIGKILL');
+		if (!(await settlesWithin(this.exited, STOP_GRACE_MS))) throw new Error(`n8n '${this.label}' (pid ${child.pid}) still running ${STOP_GRACE_MS} ms after SIGKILL`);
+		const deadline = Date.now() + STOP_GRACE_MS;
+		while (processGroupAlive(child.pid)) {
+			if (Date.now() > deadline) throw new Error(`processes of n8n's group ${child.pid} still running ${STOP_GRACE_MS} ms after SIGKILL`);
+			killGroup(child.pid, 'SIGKILL');
+			await sleep(50);
+		}
+	}
+
+	/**
+	 * Starts n8n again on the same user folder (SQLite database, encryption key, installed package), ports, owner and
+	 * environment, after `kill9()` or a crash; a still-running n8n is stopped gracefully first. Nothing is imported
+	 * again. Returns when n8n is ready, logged in, its API key works (the stored key normally does; a new one is made
+	 * if not) and every workflow that was active has been re-activated by n8n's own start-up (its publication has
+	 * settled), so a caller can go on as before.
+	 */
+	async restart(): Promise<void> {
+		const startedAt = Date.now();
+		let phaseStartedAt = startedAt;
+		const endPhase = (phase: Exclude<keyof N8nInstance['restartTimings'], 'totalMs'>) => {
+			this.restartTimings[phase] = Date.now() - phaseStartedAt;
+			phaseStartedAt = Date.now();
+		};
+		try {
+			const child = this.process;
+			if (child?.pid && this.exitCode === null) {
+				killGroup(child.pid, 'SIGTERM');
+				if (!(await settlesWithin(this.exited, STOP_GRACE_MS))) await this.kill9();
+			}
+			endPhase('stopMs');
+			this.exitCode = null;
+			await this.launch();
+			await this.waitUntilReady();
+			endPhase('startUntilReadyMs');
+			await this.logIn();
+			if (!(await this.apiKeyWorks())) await this.createApiKey();
+			endPhase('loginMs');
+			await this.waitForActiveWorkflows();
+			endPhase('reactivationMs');
+			this.restartTimings.totalMs = Date.now() - startedAt;
+			const { stopMs, startUntilReadyMs, loginMs, reactivationMs, totalMs } = this.restartTimings;
+			process.stderr.write(
+				`[e2e] n8n '${this.label}' restarted on ${this.baseUrl} in ${totalMs} ms: stop ${stopMs} ms, start ${startUntilReadyMs} ms, ` +
+					`login ${loginMs} ms, re-activation ${reactivationMs} ms\n`,
+			);
+		} catch (error) {
+			this.keepUserFolder = true;
+			throw this.withLogTail(error);
+		}
+	}
+
+	private async apiKeyWorks(): Promise<boolean> {
+		if (!this.apiKey) return false;
+		const response = await fetch(`${this.baseUrl}/api/v1/workflows?limit=1`, { headers: { 'X-N8N-API-KEY': this.apiKey, accept: 'application/json' } });
+		await response.arrayBuffer();
+		return response.ok;
+	}
+
+	/** Waits until n8n has (re-)activated every workflow marked active, as it does on start; throws on a failure. */
+	private async waitForActiveWorkflows(timeoutMs = 60_000): Promise<void> {
+		const active = await this.publicApi<{ data: Array<{ id: string }> }>('GET', '/workflows?active=true&limit=250');
+		for (const { id } of active.data) {
+			const publication = await this.waitForPublicationToSettle(id, timeoutMs);
+			if (publication.status !== 'published') {
+				const reasons = publication.triggers.filter((trigger) => trigger.status !== 'activated').map((trigger) => `node ${trigger.nodeId}: ${trigger.errorMessage ?? trigger.status}`);
+				throw new Error(`workflow ${id} did not come back active after the restart (publication status '${publication.status}'): ${reasons.join('; ')}`);
+			}
+		}
 	}
 
 	/** Keep the user folder (database, log) after stop(); the failure wrapper calls it. */
@@ -585,7 +686,7 @@ export class N8nInstance {
 	}
 
 	private appendLog(text: string): void {
-		fs.appendFileSync(this.logFile, text);
+		fs.appendFileSync(this.logFile, text, { mode: 0o600 });
 	}
 
 	/** The last lines of this instance's combined stdout/stderr (CLI commands and the server). */
@@ -602,6 +703,34 @@ export class N8nInstance {
 			`\n\n----- last lines of n8n log '${this.label}' (${this.logFile}) -----\n${this.logTail()}\n----- end of n8n log -----`;
 		return failure;
 	}
+}
+
+/**
+ * Whether any live process is left in the process group (zombies do not count: a container without an init that
+ * reaps orphans keeps them around). Reads /proc; elsewhere falls back to signal 0.
+ */
+function processGroupAlive(pgid: number): boolean {
+	if (!fs.existsSync('/proc/self/stat')) {
+		try {
+			process.kill(-pgid, 0);
+			return true;
+		} catch {
+			return false;
+		}
+	}
+	for (const entry of fs.readdirSync('/proc')) {
+		if (!/^\d+$/.test(entry)) continue;
+		let stat: string;
+		try {
+			stat = fs.readFileSync(`/proc/${entry}/stat`, 'utf8');
+		} catch {
+			continue; // gone meanwhile
+		}
+		// pid (comm) state ppid pgrp …; comm may contain spaces and parentheses, so split after the last ')'.
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		if (Number(fields[2]) === pgid && fields[0] !== 'Z') return true;
+	}
+	return false;
 }
 
 function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
