@@ -13,7 +13,7 @@ import {
 	TYPE_NAME,
 	enrichmentOf,
 	enrichParameters,
-	expectedRows,
+	expectedEvidence,
 	incidentItem,
 	resetLogAnalytics,
 	run,
@@ -30,6 +30,13 @@ beforeAll(async () => {
 afterAll(() => emu.stop());
 
 afterEach(() => resetLogAnalytics(emu));
+
+/** A property of the first entity of a kind on an emulator incident (what the seeded evidence is about). */
+function entityProperty(incidentName: string, kind: string, property: string): string {
+	const entity = emu.sentinel.entities(incidentName).find((e) => e.kind === kind);
+	if (!entity) throw new Error(`incident has no ${kind} entity`);
+	return String(entity.properties[property]);
+}
 
 describe('Enrich Incident', () => {
 	it('enriches an incident with three alerts: one with rows, one without a query, one whose query fails', async () => {
@@ -54,12 +61,35 @@ describe('Enrich Incident', () => {
 		const source = (item.alerts as Array<{ alertName: string; displayName: string }>)[0];
 		expect(ok.alertName).toBe(source.alertName);
 		expect(ok.displayName).toBe('Brute force attack against Azure Portal');
-		// The rows are what the emulator's tables hold for this query over this window (this incident's evidence first).
-		const expected = expectedRows(emu, ok.query as string, ok.timespan as string);
-		expect(ok.totalRows).toBe(expected.length);
-		expect(ok.rows).toEqual(expected);
-		expect(ok.rows?.[0]).toMatchObject({ FailedCount: 12, SuccessCount: 1 });
-		expect(ok.columns).toEqual(Object.keys(ok.rows?.[0] ?? {}));
+		// Query, window and rows as worked out from the emulator's incident and tables, not from the node's output.
+		const [expected] = expectedEvidence(emu, item.incidentName as string);
+		expect(ok.query).toBe(expected.query);
+		expect(ok.timespan).toBe(expected.timespan);
+		expect(expected.rows.length).toBeGreaterThan(0);
+		expect(ok.totalRows).toBe(expected.rows.length);
+		expect(ok.rows).toEqual(expected.rows);
+		expect(ok.columns).toEqual(['UserPrincipalName', 'IPAddress', 'FailedCount', 'SuccessCount', 'StartTime', 'EndTime', 'AccountCustomEntity', 'IPCustomEntity']);
+		// …and, counted by hand from the raw sign-in rows of this incident's account and address: 12 failures, 1 success.
+		const upn = `${entityProperty(item.incidentName as string, 'Account', 'accountName')}@contoso.com`;
+		const ip = entityProperty(item.incidentName as string, 'Ip', 'address');
+		const [from, to] = (expected.timespan as string).split('/').map(Date.parse);
+		const signins = emu.logAnalytics
+			.rows('SigninLogs')
+			.filter((row) => row.UserPrincipalName === upn && row.IPAddress === ip && String(row.AppDisplayName).includes('Azure Portal'))
+			.filter((row) => Date.parse(String(row.TimeGenerated)) >= from && Date.parse(String(row.TimeGenerated)) <= to);
+		const times = signins.map((row) => String(row.TimeGenerated)).sort();
+		expect(ok.rows?.find((row) => row.UserPrincipalName === upn && row.IPAddress === ip)).toEqual({
+			UserPrincipalName: upn,
+			IPAddress: ip,
+			FailedCount: signins.filter((row) => row.ResultType !== '0').length,
+			SuccessCount: signins.filter((row) => row.ResultType === '0').length,
+			StartTime: times[0],
+			EndTime: times[times.length - 1],
+			AccountCustomEntity: upn,
+			IPCustomEntity: ip,
+		});
+		expect(signins.filter((row) => row.ResultType !== '0')).toHaveLength(12);
+		expect(signins.filter((row) => row.ResultType === '0')).toHaveLength(1);
 		expect(ok.summary).toMatch(/^Brute force attack against Azure Portal: \d+ results? — UserPrincipalName: \S+@contoso\.com, IPAddress: [\d.]+/);
 		expect(ok.error).toBeUndefined();
 
@@ -90,9 +120,14 @@ describe('Enrich Incident', () => {
 		const result = await run(emu, enrichParameters(), [item]);
 		const e = enrichmentOf(result.items[0].json);
 		expect(e.alerts.map((a) => a.status)).toEqual(rules.map(() => 'ok'));
-		for (const alert of e.alerts) {
-			expect(alert.totalRows).toBeGreaterThan(0);
-			expect(alert.rows).toEqual(expectedRows(emu, alert.query as string, alert.timespan as string).slice(0, 10));
+		const expected = expectedEvidence(emu, item.incidentName as string);
+		expect(e.alerts.map((a) => a.alertName)).toEqual(expected.map((a) => a.alertName));
+		for (const [index, alert] of e.alerts.entries()) {
+			expect(expected[index].rows.length).toBeGreaterThan(0);
+			expect(alert.query).toBe(expected[index].query);
+			expect(alert.timespan).toBe(expected[index].timespan);
+			expect(alert.totalRows).toBe(expected[index].rows.length);
+			expect(alert.rows).toEqual(expected[index].rows.slice(0, 10));
 		}
 		// A headline and one line per alert, within the default 1,000 characters.
 		expect(e.summary.split('\n')).toHaveLength(8);
@@ -104,16 +139,21 @@ describe('Enrich Incident', () => {
 		const item = createIncidentItem(emu, { alerts: [{ scheduledRule: 'local-admin-added' }, { scheduledRule: 'sharepoint-mass-download' }] });
 		const result = await run(emu, enrichParameters({ options: { rowsPerAlert: 1, columns: 'EventID, Computer, NoSuchColumn, Downloads' } }), [item]);
 		const [admin, downloads] = enrichmentOf(result.items[0].json).alerts;
-		expect(admin.totalRows).toBe(expectedRows(emu, admin.query as string, admin.timespan as string).length);
+		const [expectedAdmin, expectedDownloads] = expectedEvidence(emu, item.incidentName as string);
+		expect([admin.query, admin.timespan]).toEqual([expectedAdmin.query, expectedAdmin.timespan]);
+		expect([downloads.query, downloads.timespan]).toEqual([expectedDownloads.query, expectedDownloads.timespan]);
+		expect(admin.totalRows).toBe(expectedAdmin.rows.length);
 		expect(admin.totalRows).toBeGreaterThanOrEqual(2);
 		expect(admin.rows).toHaveLength(1);
+		expect(admin.rows).toEqual([{ EventID: expectedAdmin.rows[0].EventID, Computer: expectedAdmin.rows[0].Computer }]);
 		expect(admin.columns).toEqual(['EventID', 'Computer']);
 		expect(Object.keys(admin.rows?.[0] ?? {})).toEqual(['EventID', 'Computer']);
 		expect(admin.warning).toBe('Columns not in the result: NoSuchColumn, Downloads.');
 		expect(admin.summary).toMatch(new RegExp(`: ${admin.totalRows} results — EventID: 47(20|32), Computer: `));
 		expect(downloads.columns).toEqual(['Downloads']);
 		expect(downloads.rows).toEqual([{ Downloads: 60 }]);
-		expect(downloads.totalRows).toBe(expectedRows(emu, downloads.query as string, downloads.timespan as string).length);
+		expect(downloads.rows).toEqual([{ Downloads: expectedDownloads.rows[0].Downloads }]);
+		expect(downloads.totalRows).toBe(expectedDownloads.rows.length);
 	});
 
 	it('reports a partial result as a warning with the rows that were returned', async () => {

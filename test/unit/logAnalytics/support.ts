@@ -83,6 +83,42 @@ export function alertWithQuery(query: string, windowHours = 2): IncidentSeed['al
 	};
 }
 
+/**
+ * What Enrich Incident must produce for each alert of an emulator incident, worked out from the emulator's own state
+ * and never from the node's output: the analytics rule's query as Sentinel stores it (`additionalData.Query`), its
+ * recorded window (`Query Start/End Time UTC`), that query pinned to the window's end (`set query_now`), and the rows
+ * the emulator's tables hold for it over that window.
+ */
+export interface ExpectedAlertEvidence {
+	alertName: string;
+	ruleQuery?: string;
+	query?: string;
+	timespan?: string;
+	rows: Array<Record<string, unknown>>;
+	error?: string;
+}
+
+export function expectedEvidence(emu: Emulator, incidentName: string): ExpectedAlertEvidence[] {
+	return emu.sentinel.alerts(incidentName).map((alert) => {
+		const data = (alert.properties.additionalData ?? {}) as Record<string, string>;
+		const ruleQuery = data.Query;
+		if (!ruleQuery) return { alertName: alert.name, rows: [] };
+		const utc = (text: string) => new Date(`${text.trim().replace(' ', 'T').replace(/Z?$/, 'Z')}`).toISOString();
+		const start = utc(data['Query Start Time UTC']);
+		const end = utc(data['Query End Time UTC']);
+		const timespan = `${start}/${end}`;
+		// Sentinel records scheduled-rule queries already pinned (`set query_now = …;`), and those run as recorded;
+		// others get the window's end as a KQL datetime literal (100-ns precision: the milliseconds and four zeros).
+		const query = /^set query_now = /.test(ruleQuery) ? ruleQuery : `set query_now = datetime(${end.replace(/\.(\d{3})Z$/, '.$10000Z')});\n${ruleQuery}`;
+		try {
+			return { alertName: alert.name, ruleQuery, query, timespan, rows: expectedRows(emu, query, timespan) };
+		} catch (error) {
+			// A query the engine refuses (the test's deliberately broken rules): no rows, and why.
+			return { alertName: alert.name, ruleQuery, query, timespan, rows: [], error: (error as Error).message };
+		}
+	});
+}
+
 /** The in-process answer of the emulator for an alert's query over its window: what the tables hold. */
 export function expectedRows(emu: Emulator, query: string, timespan: string): Array<Record<string, unknown>> {
 	const body = emu.logAnalytics.query(query, { timespan });
