@@ -49,7 +49,9 @@ export interface Emulator {
 	/** SIGNL4 under `<url>/signl4`: alerts, users, API key, outbound callbacks, throttling plan, console. */
 	signl4: Signl4Api;
 	faults: {
-		add(fault: FaultSpec): void;
+		/** Returns the fault's id, for `remove`. */
+		add(fault: FaultSpec): string;
+		remove(id: string): boolean;
 		clear(): void;
 		list(): ActiveFault[];
 	};

@@ -99,6 +99,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		signl4: signl4.api(`${url}${SIGNL4_PREFIX}`, `${url}/_emulator/signl4/console`),
 		faults: {
 			add: (fault) => faults.add(fault),
+			remove: (id) => faults.remove(id),
 			clear: () => faults.clear(),
 			list: () => faults.list(),
 		},

@@ -26,7 +26,7 @@ function send(input: IDataObject[], options: { credential?: IDataObject; errorOu
 	return runNode({
 		nodeType: signl4Node,
 		typeName: NODE_TYPE,
-		parameters: { resource: 'alert', operation: 'send', options: options.nodeOptions ?? {} },
+		parameters: { resource: 'alert', operation: 'send', options: (options.nodeOptions ?? {}) as never },
 		credentials: { [CREDENTIAL]: (options.credential ?? signl4Credential(emu)) as never },
 		input,
 		errorOutput: options.errorOutput,
