@@ -115,3 +115,52 @@ function splitWithHeaders(formatted: string, format: CommentFormat, limit: numbe
 	const parts = bodies.map((body, index) => `${partHeader(index + 1, bodies.length, format)}${body}`);
 	return parts.every((part) => part.length <= limit) ? parts : undefined;
 }
+
+export type TooLongPolicy = 'split' | 'truncate';
+
+function truncationMarker(omitted: number, format: CommentFormat): string {
+	const text = `(truncated, ${omitted.toLocaleString('en-US')} characters omitted)`;
+	return format === 'markdown' ? `\n\n*${text}*` : `\n\n${text}`;
+}
+
+/** Characters as a reader counts them: a surrogate pair (an emoji, say) is one. */
+function countCharacters(text: string): number {
+	return Array.from(text).length;
+}
+
+/** `text` cut to `cut` code units, moved back so a surrogate pair is never split. */
+function cutAt(text: string, cut: number): string {
+	const code = text.charCodeAt(cut - 1);
+	return text.slice(0, code >= 0xd800 && code <= 0xdbff ? cut - 1 : cut);
+}
+
+/**
+ * The one comment to post for a message that may be too long: as written when it fits, else its beginning with
+ * "(truncated, N characters omitted)" at the end, within `limit` once formatted. N counts the characters of the
+ * message that were left out. The cut is at a code-point boundary (preferring a line break or space near the end), and
+ * a Markdown code block left open by the cut is closed before the marker. Throws on an empty message.
+ */
+export function truncateComment(text: string, format: CommentFormat, limit = MAX_COMMENT_LENGTH): string {
+	const whole = formatComment(text, format);
+	if (!whole.trim()) throw new Error('The comment is empty');
+	if (whole.length <= limit) return whole;
+	const build = (cut: number): string => {
+		const kept = cutAt(text, cut);
+		const fence = format === 'markdown' ? openFenceAfter(kept, undefined) : undefined;
+		const close = fence ? `${kept.endsWith('\n') ? '' : '\n'}${FENCE.exec(fence)?.[2] ?? '```'}` : '';
+		return formatComment(`${kept}${close}${truncationMarker(countCharacters(text) - countCharacters(kept), format)}`, format);
+	};
+	// Formatting only lengthens text, so the longest prefix that fits is found by bisection over the raw text.
+	let low = 0;
+	let high = Math.min(text.length, limit);
+	while (low < high) {
+		const middle = Math.ceil((low + high) / 2);
+		if (build(middle).length <= limit) low = middle;
+		else high = middle - 1;
+	}
+	// End at a word or line if one is close (within the last 200 characters), so the cut reads naturally.
+	const kept = cutAt(text, low);
+	const soft = Math.max(kept.lastIndexOf('\n'), kept.lastIndexOf(' '));
+	const natural = soft > 0 && low - soft < 200 ? build(soft) : undefined;
+	return natural && natural.length <= limit ? natural : build(low);
+}

@@ -154,3 +154,24 @@ export async function putIncidentComment(
 	await client.incidentComments.createOrUpdate(workspace.resourceGroup, workspace.workspaceName, incidentName, commentName, { message }, capture.options);
 	return capture.body() as RawComment;
 }
+
+/**
+ * One comment by its ID, or undefined when there is none (404). Used to find out whether a comment write whose
+ * answer was lost landed, before writing it again.
+ */
+export async function findIncidentComment(
+	client: SecurityInsights,
+	workspace: WorkspaceRef,
+	incidentName: string,
+	commentName: string,
+): Promise<RawComment | undefined> {
+	const capture = captureBody();
+	const found = await client.incidentComments.get(workspace.resourceGroup, workspace.workspaceName, incidentName, commentName, capture.options).then(
+		() => true,
+		(error: { statusCode?: number }) => {
+			if (error?.statusCode === 404) return false;
+			throw error;
+		},
+	);
+	return found ? (capture.body() as RawComment) : undefined;
+}

@@ -1,13 +1,15 @@
 import { createHash, randomUUID } from 'crypto';
+import type { SecurityInsights } from '@azure/arm-securityinsight';
 import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { shapeComment, shapeWorkspace } from '../../../shared/sentinel/incidentShape';
-import { getIncident, putIncidentComment } from '../../../shared/sentinel/incidentsApi';
+import { findIncidentComment, getIncident, putIncidentComment } from '../../../shared/sentinel/incidentsApi';
 import type { RawComment } from '../../../shared/sentinel/types';
 import { forOperations } from '../../descriptions/common';
-import { MAX_COMMENT_LENGTH, MAX_COMMENTS_PER_INCIDENT, splitComment, type CommentFormat } from '../../helpers/comments';
+import { MAX_COMMENT_LENGTH, MAX_COMMENTS_PER_INCIDENT, formatComment, splitComment, truncateComment, type CommentFormat, type TooLongPolicy } from '../../helpers/comments';
 import { listAllComments } from '../../helpers/listComments';
 import { resolveIncident } from '../../helpers/target';
+import { RetryBudget, retryProperty, retryTransient, settle, transientFailure, transientReason } from '../../helpers/transientRetry';
 
 export const description: INodeProperties[] = forOperations(
 	['addComment'],
@@ -19,7 +21,7 @@ export const description: INodeProperties[] = forOperations(
 			typeOptions: { rows: 4 },
 			default: '',
 			required: true,
-			description: `The comment text. Longer than ${MAX_COMMENT_LENGTH.toLocaleString('en-US')} characters (the Microsoft Sentinel limit), it is split into several comments, posted in order, each marked "(part i of n)".`,
+			description: `The comment text. Longer than ${MAX_COMMENT_LENGTH.toLocaleString('en-US')} characters (the Microsoft Sentinel limit), it is split into several comments or truncated (Options → If Too Long).`,
 		},
 		{
 			displayName: 'Format',
@@ -47,6 +49,28 @@ export const description: INodeProperties[] = forOperations(
 					description:
 						'A stable key for this comment, such as the ID of the event it reports. The comment is posted once per incident and key: running the workflow again with the same key posts nothing.',
 				},
+				{
+					displayName: 'If Too Long',
+					name: 'ifTooLong',
+					type: 'options',
+					options: [
+						{
+							name: 'Split Into Several Comments',
+							value: 'split',
+							description: 'Post it as several comments, each marked "(part i of n)"',
+						},
+						{
+							name: 'Truncate',
+							value: 'truncate',
+							description: 'Post one comment: the beginning, ending with "(truncated, N characters omitted)"',
+						},
+					],
+					default: 'split',
+					description: `What to do with a message longer than ${MAX_COMMENT_LENGTH.toLocaleString('en-US')} characters. An incident holds at most ${MAX_COMMENTS_PER_INCIDENT} comments, so for text from outside (such as a SIGNL4 annotation) Truncate keeps one event to one comment.`,
+				},
+				retryProperty(
+					'How long to keep trying when Azure is throttling, answers with a server error or cannot be reached (0 = only the few quick retries every request gets). A comment whose answer was lost is looked up before it is written again.',
+				),
 			],
 		},
 	],
@@ -64,15 +88,29 @@ export function commentIdFrom(text: string): string {
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const message = this.getNodeParameter('message', itemIndex, '') as string;
 	const format = this.getNodeParameter('format', itemIndex, 'plainText') as CommentFormat;
-	const options = this.getNodeParameter('options', itemIndex, {}) as { deduplicationKey?: string };
+	const options = this.getNodeParameter('options', itemIndex, {}) as { deduplicationKey?: string; ifTooLong?: TooLongPolicy; retryForSeconds?: number };
 	if (typeof message !== 'string' || !message.trim()) {
 		throw new NodeOperationError(this.getNode(), 'The comment is empty', { itemIndex, description: 'Write the comment text, or map it from the input.' });
 	}
-	const parts = splitComment(message, format);
+	const ifTooLong = options.ifTooLong ?? 'split';
+	if (ifTooLong !== 'split' && ifTooLong !== 'truncate') {
+		throw new NodeOperationError(this.getNode(), `'${String(ifTooLong).slice(0, 40)}' is not a choice for If Too Long`, { itemIndex, description: 'Use split or truncate.' });
+	}
+	const parts = ifTooLong === 'truncate' ? [truncateComment(message, format)] : splitComment(message, format);
+	const budget = new RetryBudget(Number(options.retryForSeconds ?? 0) || 0);
+	const node = this.getNode();
+	/** A request that is safe to repeat (reads), sent within the retry budget. */
+	const reading =
+		<T>(action: string, request: (client: SecurityInsights) => Promise<T>) =>
+		(client: SecurityInsights) =>
+			retryTransient(budget, () => request(client), (error) =>
+				transientFailure(node, error, budget, action, itemIndex, 'Nothing was posted by this attempt.'),
+			);
 
 	const target = await resolveIncident(this, itemIndex);
 	const { connection, workspace, incidentName } = target;
-	const incident = await connection.call(`read incident ${incidentName}`, (client) => getIncident(client, workspace, incidentName));
+	const readAction = `read incident ${incidentName}`;
+	const incident = await connection.call(readAction, reading(readAction, (client) => getIncident(client, workspace, incidentName)));
 	const number = incident.properties.incidentNumber;
 
 	const key = options.deduplicationKey?.trim();
@@ -80,7 +118,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	let existingCount = incident.properties.additionalData?.commentsCount ?? 0;
 	let already = new Set<string>();
 	if (key) {
-		const existing = await listAllComments(target);
+		const existing = await listAllComments(target, reading);
 		existingCount = existing.length;
 		already = new Set(existing.map((comment) => comment.name.toLowerCase()));
 	}
@@ -97,7 +135,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 					(toPost.length > 1
 						? `This message needs ${toPost.length} comments (it is longer than ${MAX_COMMENT_LENGTH.toLocaleString('en-US')} characters) and only ${free} can still be added. `
 						: 'No more comments can be added to this incident. ') +
-					'Nothing was posted. Shorten the message, delete old comments in the portal, or record the information elsewhere (for example in the incident description or a linked ticket).',
+					'Nothing was posted. Shorten the message (or set If Too Long to Truncate), delete old comments in the portal, or record the information elsewhere (for example in the incident description or a linked ticket).',
 			},
 		);
 	}
@@ -105,16 +143,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const posted: RawComment[] = [];
 	for (const part of toPost) {
 		const label = parts.length > 1 ? `part ${part.index + 1} of ${parts.length} of a comment` : 'a comment';
-		const result = await connection
-			.call(`add ${label} to incident ${number}`, (client) => putIncidentComment(client, workspace, incidentName, part.id, part.text))
-			.then(
-				(comment) => ({ ok: true as const, comment }),
-				(error: unknown) => ({ ok: false as const, error }),
-			);
+		const action = `add ${label} to incident ${number}`;
+		const done = () => (posted.length ? ` Parts 1–${posted.length} of ${parts.length} were posted.` : ' Nothing was posted.');
+		const result = await connection.call(action, (client) => postOnce(client, part.id, part.text)).then(
+			(comment) => ({ ok: true as const, comment }),
+			(error: unknown) => ({ ok: false as const, error }),
+		);
 		if (!result.ok) {
 			const error = result.error as NodeApiError;
 			const limitHit = error.httpCode === '400' && /comments/i.test(error.message) && /100|more than|limit/i.test(error.message);
-			const done = posted.length ? ` Parts 1–${posted.length} of ${parts.length} were posted.` : ' Nothing was posted.';
 			throw new NodeApiError(
 				this.getNode(),
 				{ message: error.message, httpCode: error.httpCode ?? '' },
@@ -122,11 +159,33 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 					itemIndex,
 					httpCode: error.httpCode ?? undefined,
 					message: limitHit ? `Incident ${number} already has ${MAX_COMMENTS_PER_INCIDENT} comments, the most Microsoft Sentinel allows` : error.message,
-					description: `${limitHit ? 'The comment was not added.' : (error.description ?? '')}${done}`.trim(),
+					description: `${limitHit ? 'The comment was not added.' : (error.description ?? '')}${done()}`.trim(),
 				},
 			);
 		}
 		posted.push(result.comment);
+
+		/**
+		 * Writes one comment, riding out transient failures within the budget. The SDK may already have re-sent the PUT
+		 * to the same comment ID (which rewrites that comment, never adds one); after a failure whose outcome is unknown
+		 * the comment is looked up before it is written again.
+		 */
+		async function postOnce(client: SecurityInsights, id: string, text: string): Promise<RawComment> {
+			for (;;) {
+				const written = await settle(putIncidentComment(client, workspace, incidentName, id, text));
+				if (written.ok) return written.value;
+				if (!transientReason(written.error)) throw written.error;
+				const lookup = `look up ${label} on incident ${number}`;
+				const pausesBefore = budget.retries;
+				const landed = await reading(lookup, (c) => findIncidentComment(c, workspace, incidentName, id))(client);
+				if (landed) return landed;
+				// A lookup that itself had to wait for Azure to recover has paused enough: write again at once.
+				if (budget.retries > pausesBefore) continue;
+				if (!(await budget.pause(written.error))) {
+					throw transientFailure(node, written.error, budget, action, itemIndex, `The comment was not posted.${done()}`);
+				}
+			}
+		}
 	}
 
 	return [
@@ -137,7 +196,12 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 			parts: parts.length,
 			posted: posted.length,
 			alreadyPosted: parts.length - toPost.length,
+			truncated: ifTooLong === 'truncate' && formattedLength(message, format) > MAX_COMMENT_LENGTH,
 			comments: posted.map(shapeComment),
 		},
 	];
+}
+
+function formattedLength(message: string, format: CommentFormat): number {
+	return formatComment(message, format).length;
 }

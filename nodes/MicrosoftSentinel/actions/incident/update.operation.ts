@@ -8,6 +8,7 @@ import { forOperations } from '../../descriptions/common';
 import { CLASSIFICATION_LABELS, CLASSIFICATIONS, resolveClassification } from '../../helpers/classification';
 import { parseTagList, type TagAction } from '../../helpers/tags';
 import { resolveIncident } from '../../helpers/target';
+import { RetryBudget, retryProperty, retryTransient, transientFailure, transientReason } from '../../helpers/transientRetry';
 import { MAX_DESCRIPTION_LENGTH, planUpdate, SEVERITIES, STATUSES, UpdateRefusal, type FieldChange, type UpdateIntent } from '../../helpers/updatePlan';
 
 /** Attempts per item: each one reads the incident and writes it with that read's etag. */
@@ -155,6 +156,17 @@ export const description: INodeProperties[] = forOperations(
 				},
 			],
 		},
+		{
+			displayName: 'Never Reopen a Closed Incident',
+			name: 'neverReopen',
+			type: 'boolean',
+			default: false,
+			description:
+				'Whether to leave an incident that is Closed when the node reads it exactly as it is, whatever this update asks (status, owner, tags, fields). For write-backs that may arrive late or out of order, such as a SIGNL4 acknowledgement after the close.',
+		},
+		retryProperty(
+			'How long to keep trying when Azure is throttling, answers with a server error or cannot be reached (0 = only the few quick retries every request gets). A write whose answer was lost is never repeated blindly: the incident is read again first.',
+		),
 	],
 );
 
@@ -245,9 +257,22 @@ export interface UpdateOutcome {
 	attempts: number;
 	conflicts: number;
 	unconfirmedWrites: number;
+	/** The incident was Closed and Never Reopen left it alone. */
+	leftClosed: boolean;
+	/** Transient failures waited out within the retry budget. */
+	transientRetries: number;
 }
 
-type WriteResult = { kind: 'saved'; incident: RawIncident } | { kind: 'conflict' } | { kind: 'unconfirmed'; reason: string };
+export interface UpdateBehaviour {
+	neverReopen: boolean;
+	budget: RetryBudget;
+}
+
+type WriteResult =
+	| { kind: 'saved'; incident: RawIncident }
+	| { kind: 'conflict' }
+	| { kind: 'unconfirmed'; reason: string; error: unknown }
+	| { kind: 'refused'; error: unknown };
 
 /**
  * GET → apply the intent → PUT with the read's etag, until it sticks or the attempts run out.
@@ -257,15 +282,22 @@ type WriteResult = { kind: 'saved'; incident: RawIncident } | { kind: 'conflict'
  * - Unknown outcome (timeout, connection lost, 5xx): never write again blindly. Read again: if the change is there,
  *   the earlier write landed and we are done; if not, write it with the new etag. The etag makes this safe — a PUT
  *   computed from an old read can never overwrite a newer incident.
- * - Nothing to change (tag already there, same owner, already closed the same way): no PUT at all.
+ * - Throttled after the SDK's own retries (429, 503 with Retry-After): Azure did not carry the write out; within the
+ *   retry budget, wait and start over from a fresh read.
+ * - Transient failures (these and unanswered writes) do not use up the attempts while the retry budget lasts; after
+ *   it, the 5 attempts apply as before.
+ * - Nothing to change (tag already there, same owner, already closed the same way, or Closed with Never Reopen): no
+ *   PUT at all. Never Reopen is decided on every read, so an incident closed between two attempts stays closed.
  */
 export async function applyUpdate(
 	context: IExecuteFunctions,
 	itemIndex: number,
 	target: Awaited<ReturnType<typeof resolveIncident>>,
 	intent: UpdateIntent,
+	behaviour: UpdateBehaviour = { neverReopen: false, budget: new RetryBudget(0) },
 ): Promise<UpdateOutcome> {
 	const { connection, workspace, incidentName } = target;
+	const { budget } = behaviour;
 	let conflicts = 0;
 	let unconfirmedWrites = 0;
 	let lastReason = '';
@@ -273,8 +305,23 @@ export async function applyUpdate(
 	let unansweredChanges: FieldChange[] = [];
 	/** The incident's number, for messages (its name until the first read). */
 	let label = incidentName;
+	const outcome = (incident: RawIncident, changes: FieldChange[], attempts: number, leftClosed = false): UpdateOutcome => ({
+		incident,
+		changes,
+		attempts,
+		conflicts,
+		unconfirmedWrites,
+		leftClosed,
+		transientRetries: budget.retries,
+	});
 	const readAndPlan = async () => {
-		const current = await connection.call(`read incident ${incidentName}`, (client) => getIncident(client, workspace, incidentName));
+		const action = `read incident ${label}`;
+		const current = await connection.call(action, (client) =>
+			retryTransient(budget, () => getIncident(client, workspace, incidentName), (error) =>
+				transientFailure(context.getNode(), error, budget, action, itemIndex, 'The incident could not be read, so nothing was changed.'),
+			),
+		);
+		if (behaviour.neverReopen && current.properties.status === 'Closed') return { current, plan: undefined };
 		try {
 			return { current, plan: planUpdate(current, intent) };
 		} catch (error) {
@@ -284,9 +331,12 @@ export async function applyUpdate(
 	};
 	for (let attempt = 1; attempt <= MAX_UPDATE_ATTEMPTS; attempt++) {
 		const { current, plan } = await readAndPlan();
+		const landed = lastReason && lastReason !== 'conflict' ? unansweredChanges : [];
+		// Closed and left alone. Right after an unanswered write that closed it, that write is what landed.
+		if (!plan) return outcome(current, landed, attempt, landed.length === 0);
 		if (plan.changes.length === 0) {
 			// Right after an unanswered write, "nothing left to do" means that write landed: report what it changed.
-			return { incident: current, changes: lastReason && lastReason !== 'conflict' ? unansweredChanges : [], attempts: attempt, conflicts, unconfirmedWrites };
+			return outcome(current, landed, attempt);
 		}
 		label = String(current.properties.incidentNumber);
 		const result: WriteResult = await connection.call(`update incident ${label}`, async (client) => {
@@ -296,29 +346,36 @@ export async function applyUpdate(
 			);
 			if (settled.ok) return { kind: 'saved', incident: settled.incident };
 			if ((settled.error as { statusCode?: number }).statusCode === 409) return { kind: 'conflict' };
-			if (settled.error instanceof UnconfirmedWriteError) return { kind: 'unconfirmed', reason: settled.error.reason };
-			// Anything else (400, 403, 404, throttling retries exhausted…) is final; `call` turns it into a NodeApiError.
+			if (settled.error instanceof UnconfirmedWriteError) return { kind: 'unconfirmed', reason: settled.error.reason, error: settled.error };
+			// Throttled beyond the SDK's retries: refused, not carried out. Anything else (400, 403, 404…) is final;
+			// `call` turns it into a NodeApiError.
+			if (transientReason(settled.error)) return { kind: 'refused', error: settled.error };
 			throw settled.error;
 		});
-		if (result.kind === 'saved') {
-			return { incident: result.incident, changes: plan.changes, attempts: attempt, conflicts, unconfirmedWrites };
-		}
+		if (result.kind === 'saved') return outcome(result.incident, plan.changes, attempt);
 		if (result.kind === 'conflict') {
 			conflicts++;
 			lastReason = 'conflict';
 			if (attempt < MAX_UPDATE_ATTEMPTS) await sleep(CONFLICT_BACKOFF_MS * 2 ** (attempt - 1) + Math.floor(Math.random() * 100));
-		} else {
-			unconfirmedWrites++;
-			lastReason = result.reason;
-			unansweredChanges = plan.changes;
+			continue;
 		}
+		if (result.kind === 'refused') {
+			if (await budget.pause(result.error)) {
+				attempt--;
+				continue;
+			}
+			throw transientFailure(context.getNode(), result.error, budget, `update incident ${label}`, itemIndex, 'Azure refused the write, so the incident was not changed.');
+		}
+		unconfirmedWrites++;
+		lastReason = result.reason;
+		unansweredChanges = plan.changes;
+		// The re-read at the top of the loop tells whether it landed; while the budget lasts this does not use up an attempt.
+		if (await budget.pause(result.error)) attempt--;
 	}
 	if (lastReason !== 'conflict') {
 		// The last write went unanswered: one more read tells whether it landed.
 		const { current, plan } = await readAndPlan();
-		if (plan.changes.length === 0) {
-			return { incident: current, changes: unansweredChanges, attempts: MAX_UPDATE_ATTEMPTS, conflicts, unconfirmedWrites };
-		}
+		if (!plan || plan.changes.length === 0) return outcome(current, unansweredChanges, MAX_UPDATE_ATTEMPTS);
 	}
 	const httpCode = lastReason === 'conflict' ? '409' : '504';
 	const message =
@@ -336,21 +393,27 @@ export async function applyUpdate(
 			description:
 				lastReason === 'conflict'
 					? 'Someone else (an analyst, an automation rule or another workflow) saved the incident every time between this node reading and writing it. Nothing was overwritten. Run the workflow again later, or avoid updating the same incident from parallel executions.'
-					: `Azure did not answer the writes (last: ${lastReason}), and re-reading showed the change was not applied. Nothing was overwritten. Check the connection to Azure and run again.`,
+					: `Azure did not answer the writes (last: ${lastReason}), and re-reading showed the change was not applied. Nothing was overwritten. ${
+							budget.seconds > 0 ? `The node kept trying for ${budget.seconds} s.` : 'Set Retry Transient Failures For (Seconds) to keep trying through short Azure outages.'
+						} Check the connection to Azure and retry this execution.`,
 		},
 	);
 }
 
 export async function execute(this: IExecuteFunctions, itemIndex: number): Promise<IDataObject[]> {
 	const intent = readIntent(this, itemIndex);
+	const neverReopen = this.getNodeParameter('neverReopen', itemIndex, false) === true;
+	const budget = new RetryBudget(Number(this.getNodeParameter('retryForSeconds', itemIndex, 0)) || 0);
 	const target = await resolveIncident(this, itemIndex);
-	const outcome = await applyUpdate(this, itemIndex, target, intent);
+	const outcome = await applyUpdate(this, itemIndex, target, intent, { neverReopen, budget });
 	return [
 		{
 			...shapeIncident(outcome.incident, target.workspace),
 			changed: outcome.changes.length > 0,
 			changes: outcome.changes as unknown as IDataObject[],
 			conflictsResolved: outcome.conflicts,
+			leftClosed: outcome.leftClosed,
+			transientRetries: outcome.transientRetries,
 		},
 	];
 }
