@@ -13,6 +13,7 @@ import {
 } from 'n8n-workflow';
 
 import { triggerProperties } from './description';
+import { assertAuthenticationUsable } from './authSetting';
 import { checkExists, create, remove } from './registration';
 import { handleCallback, recordAccepted } from './webhook';
 
@@ -26,7 +27,8 @@ export class Signl4OnCallTrigger implements INodeType {
 		name: 'signl4OnCallTrigger',
 		icon: { light: 'file:../shared/icons/signl4OnCall.svg', dark: 'file:../shared/icons/signl4OnCall.dark.svg' },
 		group: ['trigger'],
-		version: 1,
+		version: [1, 1.1],
+		defaultVersion: 1.1,
 		subtitle: '={{ ($parameter["events"] || []).length + " event type(s)" }}',
 		description:
 			'Starts the workflow when a SIGNL4 alert is acknowledged, closed, annotated or escalated, with the Microsoft Sentinel incident it belongs to',
@@ -48,7 +50,17 @@ export class Signl4OnCallTrigger implements INodeType {
 				displayOptions: { show: { authentication: ['headerAuth'] } },
 			},
 		],
-		webhooks: [{ name: 'default', httpMethod: 'POST', responseMode: 'onReceived', path: 'signl4' }],
+		webhooks: [
+			{
+				name: 'default',
+				httpMethod: 'POST',
+				// 'lastNode': n8n answers after the execution — 2xx on success, 500 "Error in workflow" on failure.
+				responseMode: '={{ $parameter["respond"] === "afterWorkflow" ? "lastNode" : "onReceived" }}',
+				// SIGNL4 reads only the status; the last node's output (the incident) stays in n8n.
+				responseData: 'noData',
+				path: 'signl4',
+			},
+		],
 		properties: triggerProperties,
 	};
 
@@ -77,6 +89,9 @@ export class Signl4OnCallTrigger implements INodeType {
 	webhookMethods = {
 		default: {
 			async checkExists(this: IHookFunctions): Promise<boolean> {
+				// n8n calls this first on activation (and for the editor's test URL): a trigger that would accept anyone
+				// without the user having chosen so refuses to activate here.
+				await assertAuthenticationUsable.call(this);
 				return await checkExists.call(this);
 			},
 			async create(this: IHookFunctions): Promise<boolean> {

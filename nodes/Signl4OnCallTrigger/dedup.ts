@@ -77,6 +77,31 @@ export function remember(state: CallbackState, accepted: Accepted, nowMs: number
 }
 
 /**
+ * The state after the callbacks in `written` (id → when their delivery was answered 2xx) were written back: they
+ * count as seen from now on. Used when the trigger answers SIGNL4 only after the workflow finished, where a callback
+ * is "seen" only once its execution succeeded, so a failed one is processed again when SIGNL4 delivers it again.
+ * Returns the same object when nothing is new, so static data is not marked as changed for nothing.
+ */
+export function rememberWritten(state: CallbackState, written: Record<string, number>, nowMs: number): Required<CallbackState> | undefined {
+	const current = readState(state);
+	const fresh = Object.entries(written).filter(([id, at]) => current.seen[id] === undefined && at >= nowMs - MAX_AGE_MS);
+	if (!fresh.length) return undefined;
+	return { seen: prune({ ...current.seen, ...Object.fromEntries(fresh) }, nowMs - MAX_AGE_MS, true), latest: current.latest };
+}
+
+/** The state after accepting a status change, without marking its callback as seen (see `rememberWritten`). */
+export function rememberStatus(state: CallbackState, alertId: string | null, statusTimeMs: number | null): Required<CallbackState> {
+	const current = readState(state);
+	if (!alertId || statusTimeMs === null) return current;
+	const latest = { ...current.latest };
+	const newest = Math.max(latest[alertId] ?? 0, statusTimeMs);
+	delete latest[alertId];
+	latest[alertId] = newest;
+	const entries = Object.entries(latest);
+	return { seen: current.seen, latest: Object.fromEntries(entries.slice(Math.max(0, entries.length - MAX_ENTRIES))) };
+}
+
+/**
  * Per-process guard against the same callback arriving twice at the same moment. n8n loads a workflow's static
  * data for each webhook request and saves it after answering, so two deliveries of one callback racing each other
  * would both see "not seen yet" in static data. JavaScript runs the check-and-set below without interruption, so

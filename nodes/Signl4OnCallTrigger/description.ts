@@ -16,6 +16,22 @@ const EVENT_LABELS: Record<CallbackEvent, { name: string; description: string }>
 	other: { name: 'Other Events', description: 'Event types this node does not know yet' },
 };
 
+const RESPOND_OPTIONS = [
+	{
+		name: 'When the Workflow Has Finished',
+		value: 'afterWorkflow',
+		description: 'SIGNL4 gets 200 when the execution succeeded and 500 when it failed, and then delivers the callback again',
+	},
+	{
+		name: 'Immediately',
+		value: 'onReceived',
+		description: 'SIGNL4 gets 200 before the workflow runs; a callback whose execution fails is not delivered again',
+	},
+];
+
+const RESPOND_DESCRIPTION =
+	'When to answer SIGNL4. After the workflow, a callback whose write-back failed is delivered again and processed again; a callback that was processed is not processed twice. A delivery that arrives while the same callback is still being processed gets 503 (SIGNL4 tries again later).';
+
 export const triggerProperties: INodeProperties[] = [
 	{
 		displayName:
@@ -55,10 +71,38 @@ export const triggerProperties: INodeProperties[] = [
 		options: [
 			{ name: 'Basic Auth', value: 'basicAuth', description: 'SIGNL4 calls https://user:password@host/…' },
 			{ name: 'Header Auth', value: 'headerAuth', description: 'For a gateway in front of n8n that adds a header (SIGNL4 cannot)' },
-			{ name: 'None', value: 'none', description: 'Only the unguessable URL protects the trigger' },
+			{ name: 'None', value: 'none', description: 'Anyone who knows the URL can act on your incidents' },
 		],
-		default: 'none',
+		// Secure by default: without a credential the workflow refuses to activate (see `assertAuthenticationUsable`).
+		default: 'basicAuth',
 		description: 'How callers must prove they are SIGNL4. Unauthenticated requests get 401 and start nothing.',
+	},
+	{
+		displayName:
+			'Without authentication anyone who learns this URL can acknowledge, annotate and close your incidents. Use Basic Auth unless a gateway in front of n8n already checks every caller.',
+		name: 'noAuthenticationNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { authentication: ['none'] } },
+	},
+	{
+		displayName: 'Respond',
+		name: 'respond',
+		type: 'options',
+		options: RESPOND_OPTIONS,
+		default: 'afterWorkflow',
+		description: RESPOND_DESCRIPTION,
+		displayOptions: { show: { '@version': [{ _cnd: { gte: 1.1 } }] } },
+	},
+	{
+		displayName: 'Respond',
+		name: 'respond',
+		type: 'options',
+		options: RESPOND_OPTIONS,
+		// typeVersion 1 answered on receipt; existing workflows keep doing so until the node is replaced.
+		default: 'onReceived',
+		description: RESPOND_DESCRIPTION,
+		displayOptions: { show: { '@version': [1] } },
 	},
 	{
 		displayName: 'Events',
@@ -82,7 +126,7 @@ export const triggerProperties: INodeProperties[] = [
 				type: 'boolean',
 				default: true,
 				description:
-					'Whether to drop a status change that SIGNL4 raised before one already received for the same alert (e.g. a delayed "acknowledged" after "closed"), so the incident is not reopened',
+					'Whether to drop a status change that SIGNL4 raised before one already received for the same alert (e.g. a delayed "acknowledged" after "closed"). Best effort: two callbacks arriving within moments of each other can both pass, so to be sure a closed incident stays closed, use Never Reopen a Closed Incident in the Microsoft Sentinel node.',
 			},
 			{
 				displayName: 'Only Sentinel Incidents',

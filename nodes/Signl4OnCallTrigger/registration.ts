@@ -16,7 +16,7 @@ function isAutomatic(context: IHookFunctions): boolean {
 
 export async function registrationUrl(context: IHookFunctions): Promise<string> {
 	const url = new URL(context.getNodeWebhookUrl('default') as string);
-	if (context.getNodeParameter('authentication', 'none') === 'basicAuth') {
+	if (context.getNodeParameter('authentication', 'basicAuth') === 'basicAuth') {
 		const credentials = await context.getCredentials('signl4TriggerBasicAuthApi');
 		url.username = encodeURIComponent(String(credentials.user ?? ''));
 		url.password = encodeURIComponent(String(credentials.password ?? ''));
@@ -47,7 +47,7 @@ export async function checkExists(this: IHookFunctions): Promise<boolean> {
 
 export async function create(this: IHookFunctions): Promise<boolean> {
 	if (!isAutomatic(this)) return true;
-	if (this.getNodeParameter('authentication', 'none') === 'headerAuth') {
+	if (this.getNodeParameter('authentication', 'basicAuth') === 'headerAuth') {
 		throw new NodeOperationError(this.getNode(), 'SIGNL4 cannot send a custom header', {
 			description: 'Register the URL manually (for a gateway that adds the header), or use Basic Auth or None with automatic registration.',
 		});

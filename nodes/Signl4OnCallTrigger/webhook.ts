@@ -2,7 +2,8 @@ import type { IDataObject, IExecuteFunctions, INodeExecutionData, IWebhookFuncti
 
 import { callbackItem, parseCallback, type CallbackEvent } from '../shared/signl4/callbacks';
 import { checkBasicAuth, checkHeaderAuth, type AuthVerdict } from './auth';
-import { claimInProcess, isDuplicate, isStale, readState, remember } from './dedup';
+import { claimInProcess, isDuplicate, isStale, readState, remember, rememberStatus, rememberWritten } from './dedup';
+import { claimDelivery, onAnswered, settleDelivery, writtenDeliveries } from './delivery';
 
 export const STATE_KEY = 'signl4Callbacks';
 
@@ -25,7 +26,7 @@ function refuse(context: IWebhookFunctions, status: number, message: string, hea
 }
 
 async function authenticate(context: IWebhookFunctions): Promise<AuthVerdict> {
-	const mode = context.getNodeParameter('authentication', 'none') as string;
+	const mode = context.getNodeParameter('authentication', 'basicAuth') as string;
 	const headers = context.getHeaderData() as Record<string, unknown>;
 	if (mode === 'basicAuth') {
 		const credentials = await context.getCredentials('signl4TriggerBasicAuthApi');
@@ -48,11 +49,34 @@ function bodyOf(context: IWebhookFunctions): unknown {
 }
 
 /**
+ * Another delivery of a callback still being processed waits this long for its outcome before it is answered 503 with
+ * this Retry-After (seconds). Tests lower the wait.
+ */
+export const busyDeliverySettings = { waitMs: 5_000, retryAfterSeconds: 30 };
+
+/** Whether the node answers SIGNL4 only after the workflow finished (typeVersion 1.1 default), not on receipt. */
+export function respondsAfterWorkflow(context: IWebhookFunctions | IExecuteFunctions): boolean {
+	const value = 'getInputData' in context ? context.getNodeParameter('respond', 0, 'onReceived') : context.getNodeParameter('respond', 'onReceived');
+	return value === 'afterWorkflow';
+}
+
+function scopeOf(context: IWebhookFunctions | IExecuteFunctions, mode: string): string {
+	// Test-URL calls (editor) and production calls are guarded separately: testing must not swallow a real callback.
+	return `${context.getWorkflow().id ?? ''}:${context.getNode().id}:${mode}`;
+}
+
+/**
  * Order of checks: authentication (401), shape (400), event selection, duplicate, out-of-order. Only a callback that
  * passes all of them starts an execution; the others get a 2xx so SIGNL4 does not deliver them again.
  *
- * The accepted callback is recorded in the node's static data here, and again by `recordAccepted` when its
- * execution runs (see there for why).
+ * Answering after the workflow (option Respond): n8n answers 2xx when the execution succeeded and 500 when it failed,
+ * and SIGNL4 delivers a callback again after a failed delivery. So a callback is recorded as seen only once its
+ * delivery was answered 2xx (`delivery.ts`); one whose execution failed is processed again when it comes back. The
+ * write-backs are idempotent as well (comment IDs derived from the callback ID, updates that change nothing when
+ * already applied), which covers what one process cannot see.
+ *
+ * Answering on receipt (typeVersion 1's default): SIGNL4 is told "received" before the workflow runs and will not
+ * deliver the callback again, so it is recorded as seen at once, and a failed execution is not repeated.
  */
 export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookResponseData> {
 	const verdict = await authenticate(this);
@@ -71,42 +95,66 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		return { webhookResponse: { received: true, ignored: 'not a Sentinel incident' } };
 	}
 
+	const afterWorkflow = respondsAfterWorkflow(this);
 	const staticData = this.getWorkflowStaticData('node');
-	const state = readState(staticData[STATE_KEY]);
-	const callbackId = item.callbackId as string;
+	const scope = scopeOf(this, this.getMode());
 	const now = Date.now();
-	// Test-URL calls (editor) and production calls are guarded separately: testing must not swallow a real callback.
-	const scope = `${this.getWorkflow().id ?? ''}:${this.getNode().id}:${this.getMode()}`;
-	if (isDuplicate(state, callbackId) || !claimInProcess(scope, callbackId, now)) {
+	let state = readState(staticData[STATE_KEY]);
+	// What this process learned since static data was last saved: n8n saves it with this answer if no execution starts.
+	const learned = rememberWritten(state, writtenDeliveries(scope, now), now);
+	if (learned) {
+		state = learned;
+		staticData[STATE_KEY] = state as unknown as IDataObject;
+	}
+	const callbackId = item.callbackId as string;
+	if (isDuplicate(state, callbackId)) return { webhookResponse: { received: true, duplicate: true } };
+
+	if (afterWorkflow) {
+		const claim = await claimDelivery(scope, callbackId, busyDeliverySettings.waitMs);
+		if (claim === 'written') return { webhookResponse: { received: true, duplicate: true } };
+		if (claim === 'busy') {
+			return refuse(this, 503, 'This callback is still being processed; deliver it again later', { 'retry-after': String(busyDeliverySettings.retryAfterSeconds) });
+		}
+	} else if (!claimInProcess(scope, callbackId, now)) {
 		return { webhookResponse: { received: true, duplicate: true } };
 	}
+
 	const statusTimeMs = statusTimeOf(item);
 	const alertId = item.alertId as string | null;
-	staticData[STATE_KEY] = remember(state, { callbackId, alertId, statusTimeMs }, now) as unknown as IDataObject;
-	if (options.ignoreOutOfOrder !== false && isStale(state, alertId, statusTimeMs)) {
+	const stale = isStale(state, alertId, statusTimeMs);
+	staticData[STATE_KEY] = (afterWorkflow ? rememberStatus(state, alertId, statusTimeMs) : remember(state, { callbackId, alertId, statusTimeMs }, now)) as unknown as IDataObject;
+	if (options.ignoreOutOfOrder !== false && stale) {
+		if (afterWorkflow) settleDelivery(scope, callbackId, true);
 		return { webhookResponse: { received: true, ignored: 'older than a status change already received for this alert' } };
 	}
+	if (afterWorkflow) onAnswered(this.getResponseObject(), (status) => settleDelivery(scope, callbackId, status >= 200 && status < 300));
 	return { workflowData: [[{ json: item }]] };
 }
 
 /**
- * The trigger's execution step: passes the callback items on unchanged and records them in static data.
+ * The trigger's execution step: passes the callback items on unchanged and records in static data what must outlive
+ * this process — the newest status change per alert, the callbacks answered 2xx so far and, when answering on
+ * receipt, the callbacks of this execution (SIGNL4 will not deliver them again).
  *
- * Why twice: n8n 2.41 (regular mode) saves a live webhook's static data after answering, but only if its "changed"
+ * Why here: n8n 2.41 (regular mode) saves a live webhook's static data after answering, but only if its "changed"
  * flag is still set; starting the execution builds a new `Workflow` over the same static data object, which resets
  * that flag first, so what `webhook()` recorded is not saved when it starts an execution (it is when it starts none,
- * e.g. for a duplicate). n8n saves static data after every non-manual execution that changed it, so recording here
- * makes the de-dup state survive restarts. In queue mode the webhook's own save works and this repeats it harmlessly.
+ * e.g. for a duplicate). n8n saves static data after every non-manual execution that changed it — failed ones too,
+ * which is why a callback answered after the workflow is not recorded as seen here.
  */
 export function recordAccepted(this: IExecuteFunctions): INodeExecutionData[][] {
 	const items = this.getInputData();
 	const staticData = this.getWorkflowStaticData('node');
-	let state = readState(staticData[STATE_KEY]);
+	const afterWorkflow = respondsAfterWorkflow(this);
 	const now = Date.now();
+	let state = readState(staticData[STATE_KEY]);
+	state = rememberWritten(state, writtenDeliveries(scopeOf(this, this.getMode()), now), now) ?? state;
 	for (const item of items) {
 		const callbackId = item.json.callbackId;
 		if (typeof callbackId !== 'string' || !callbackId) continue;
-		state = remember(state, { callbackId, alertId: (item.json.alertId as string | null) ?? null, statusTimeMs: statusTimeOf(item.json) }, now);
+		const alertId = (item.json.alertId as string | null) ?? null;
+		const statusTimeMs = statusTimeOf(item.json);
+		state = afterWorkflow ? rememberStatus(state, alertId, statusTimeMs) : remember(state, { callbackId, alertId, statusTimeMs }, now);
 	}
 	staticData[STATE_KEY] = state as unknown as IDataObject;
 	return [items.map((item, index) => ({ ...item, pairedItem: { item: index } }))];

@@ -147,6 +147,38 @@ describe('authentication', () => {
 	});
 });
 
+describe('secure by default: activation without authentication is refused unless None was chosen', () => {
+	const unconfigured = (credentials: Record<string, IDataObject> = {}, extra: INodeParameters = {}) =>
+		new WebhookHarness({
+			nodeType: signl4Trigger,
+			typeName: TRIGGER_TYPE,
+			// As a workflow stores a trigger nobody configured: no `authentication`, so the default applies.
+			parameters: { registration: 'manual', events: ['alertAcknowledged'], options: {}, ...extra },
+			credentials: credentials as never,
+		});
+
+	test('the default (Basic Auth) without a credential refuses to activate, saying what to do', async () => {
+		const activation = unconfigured().hook('checkExists');
+		await expect(activation).rejects.toThrow("The SIGNL4 trigger 'SIGNL4 On-Call Trigger' has no SIGNL4 Trigger Basic Auth API credential");
+		await expect(activation).rejects.toMatchObject({ name: 'NodeOperationError', description: expect.stringContaining('set Authentication to None on purpose') });
+	});
+
+	test('Header Auth without its credential is refused too', async () => {
+		await expect(unconfigured({}, { authentication: 'headerAuth' }).hook('checkExists')).rejects.toThrow('has no SIGNL4 Trigger Header Auth API credential');
+	});
+
+	test('None chosen explicitly, or a credential given, activates', async () => {
+		expect(await unconfigured({}, { authentication: 'none' }).hook('checkExists')).toBe(true);
+		expect(await unconfigured({ signl4TriggerBasicAuthApi: BASIC }).hook('checkExists')).toBe(true);
+		expect(await unconfigured({ signl4TriggerHeaderAuthApi: HEADER }, { authentication: 'headerAuth' }).hook('checkExists')).toBe(true);
+	});
+
+	test('the default trigger demands Basic Auth on every request', async () => {
+		const result = await unconfigured({ signl4TriggerBasicAuthApi: BASIC }).receive(json(callback(201, 2)));
+		expect(result).toMatchObject({ status: 401, started: false });
+	});
+});
+
 describe('malformed bodies: 400 and no execution', () => {
 	test.each([
 		['text that is not JSON', { headers: { 'content-type': 'text/plain' }, body: 'hello' }],
