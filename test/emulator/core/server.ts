@@ -2,6 +2,7 @@ import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { HttpMethod, HttpResponse, RequestContext, RouteDefinition, RouteHandler } from './http-types';
+import type { RouteId } from './route-ids';
 import { DEFAULT_429_RETRY_AFTER_SECONDS, FaultInjector } from './faults';
 import { faultControlRoutes } from './fault-control';
 import { JSON_CONTENT_TYPE, parseJsonBody } from './json';
@@ -40,10 +41,11 @@ export async function startHttpsServer(config: ServerConfig): Promise<RunningSer
 	const serviceRouter = new Router<RouteDefinition>();
 	config.routes.forEach((route) => serviceRouter.add(route));
 	const controlRouter = new Router<ControlRoute>();
-	[...faultControlRoutes(config.faults), ...config.controlRoutes].forEach((route) => controlRouter.add(route));
+	const issuedTokens: string[] = [];
+	[...faultControlRoutes(config.faults), issuedTokensRoute(issuedTokens), ...config.controlRoutes].forEach((route) => controlRouter.add(route));
 
 	const server = https.createServer({ key: config.keyPem, cert: config.certPem }, (req, res) => {
-		handle(req, res, config, serviceRouter, controlRouter).catch((error) => {
+		handle(req, res, config, serviceRouter, controlRouter, issuedTokens).catch((error) => {
 			// A handler bug must not take the emulator down; answer like ARM's generic 500.
 			console.error('[emulator] handler failed', error);
 			if (!res.headersSent) {
@@ -82,6 +84,7 @@ async function handle(
 	config: ServerConfig,
 	serviceRouter: Router<RouteDefinition>,
 	controlRouter: Router<ControlRoute>,
+	issuedTokens: string[],
 ): Promise<void> {
 	const arrivedAt = new Date();
 	const rawBody = await readBody(req);
@@ -141,6 +144,7 @@ async function handle(
 			response = route.errorStyle.expiredTokenResponse(ctx);
 		} else {
 			response = await route.handler(ctx);
+			rememberIssuedToken(issuedTokens, route.id, response);
 			if (terminal?.kind === 'lostResponse') {
 				// The handler ran (state changed); the client never hears about it.
 				record(config.log, ctx, 0, arrivedAt);
@@ -151,6 +155,27 @@ async function handle(
 	}
 	record(config.log, ctx, response.status, arrivedAt);
 	writeResponse(res, response);
+}
+
+/** At most this many access tokens are remembered for leak checks (the oldest are forgotten first). */
+const MAX_REMEMBERED_TOKENS = 10_000;
+
+/** Remembers each access token the token endpoint hands out, so a test can check that none ends up where it should not. */
+function rememberIssuedToken(issuedTokens: string[], route: RouteId, response: HttpResponse): void {
+	if (route !== 'token' || response.status !== 200) return;
+	const token = (response.body as { access_token?: unknown } | undefined)?.access_token;
+	if (typeof token !== 'string') return;
+	issuedTokens.push(token);
+	if (issuedTokens.length > MAX_REMEMBERED_TOKENS) issuedTokens.splice(0, issuedTokens.length - MAX_REMEMBERED_TOKENS);
+}
+
+/** `GET /_emulator/identity/issued-tokens`: every access token issued so far (leak checks; the control API is loopback-only). */
+function issuedTokensRoute(issuedTokens: string[]): ControlRoute {
+	return {
+		method: 'GET',
+		pattern: '/_emulator/identity/issued-tokens',
+		handler: () => ({ status: 200, headers: { 'content-type': JSON_CONTENT_TYPE }, body: { value: [...issuedTokens] } }),
+	};
 }
 
 async function handleControl(ctx: RequestContext, router: Router<ControlRoute>): Promise<HttpResponse> {

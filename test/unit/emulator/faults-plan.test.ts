@@ -6,7 +6,7 @@
 import { startEmulator, type Emulator } from '../../emulator';
 import { FaultInjector, type FaultSpec } from '../../emulator/core/faults';
 import { ALL_ROUTE_IDS, LOG_ANALYTICS_ROUTE_IDS, ROUTE_GROUPS, SIGNL4_ROUTE_IDS, type RouteId } from '../../emulator/core/route-ids';
-import { request, sentinelPath } from './support/clients';
+import { ARM_SCOPE, request, secretCredential, sentinelPath } from './support/clients';
 
 jest.setTimeout(30_000);
 
@@ -244,5 +244,14 @@ describe('faults on the wire', () => {
 		expect(logged).not.toContain(emu.signl4.apiKey);
 		expect(logged).not.toContain('callback-Passw0rd');
 		expect(logged).toContain('https://signl4:REDACTED@n8n.example.com/webhook/x/signl4');
+	});
+
+	it('issued bearer tokens are listed for leak checks and never logged', async () => {
+		const { token } = await secretCredential(emu).getToken(ARM_SCOPE);
+		expect((await request(emu, 'GET', sentinelPath(emu, '/incidents?api-version=2025-09-01'), { headers: { authorization: `Bearer ${token}` } })).status).toBe(200);
+		const issued = (await control('GET', '/identity/issued-tokens')).json as { value: string[] };
+		expect(issued.value).toContain(token);
+		expect(JSON.stringify(emu.requests)).not.toContain(token);
+		expect(JSON.stringify(emu.requests)).not.toContain(emu.principal.clientSecret);
 	});
 });
