@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/ensure-deps.sh
-exec npx tsx scripts/start.ts
+exec npx tsx scripts/start.ts "$@"
