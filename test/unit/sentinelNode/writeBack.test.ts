@@ -107,6 +107,14 @@ describe('Update and Add Comment: Retry Transient Failures For (Seconds)', () =>
 		expectNoSecrets(`${result.error!.message} ${result.error!.description ?? ''}`);
 	});
 
+	it('Get (the read a close decision depends on) rides out the outage as well', async () => {
+		const incident = emu.sentinel.createIncident({ status: 'New' });
+		emu.faults.add({ route: 'sentinel', kind: 'status', status: 503, forMs: 6_000 });
+		const result = await run(emu, 'get', { options: { retryForSeconds: 60 } } as never, { input: [triggerItem(emu, incident)] });
+		expect(result.error).toBeUndefined();
+		expect(json(result)[0]).toMatchObject({ incidentName: incident.name, status: 'New' });
+	});
+
 	it('a write whose answer was lost is re-read, not repeated: one PUT', async () => {
 		const incident = emu.sentinel.createIncident({ status: 'New' });
 		emu.faults.add({ route: 'incidents.put', kind: 'lostResponse' });
