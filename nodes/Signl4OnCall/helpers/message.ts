@@ -24,10 +24,36 @@ export interface BuiltSignl {
 	parameters: Record<string, string>;
 }
 
+/** Bidi embeddings, overrides and isolates: they make text display in another order ("invoice\u202Efdp.exe"). */
+const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
+/** C0 and C1 control characters, except tab and the line breaks (which the callers decide about). */
+const CONTROL_CHARACTERS = /[\u0000-\u0008\u000E-\u001F\u007F-\u009F]/g;
+const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+
+/**
+ * Text from an item as a Signl can carry it: a lone UTF-16 surrogate (half a character, which SIGNL4 and phones show
+ * as garbage or refuse) becomes U+FFFD, and bidi and control characters are removed. Everything else — quotes, `|`,
+ * Markdown, HTML — is kept as written: a Signl is plain text.
+ */
+export function cleanText(value: string): string {
+	return value.replace(LONE_SURROGATES, '\uFFFD').replace(BIDI_CONTROLS, '').replace(CONTROL_CHARACTERS, '');
+}
+
+/** `cleanText` on one line: line breaks and other white space collapse to one space, so a value cannot forge a line. */
+export function oneLine(value: string): string {
+	return cleanText(value).replace(/\s+/g, ' ').trim();
+}
+
+/** A single-line field. */
 function str(value: unknown): string | undefined {
-	if (typeof value === 'string') return value.trim() || undefined;
+	if (typeof value === 'string') return oneLine(value) || undefined;
 	if (typeof value === 'number' && Number.isFinite(value)) return String(value);
 	return undefined;
+}
+
+/** A field whose line breaks mean something (the description). */
+function paragraphs(value: unknown): string | undefined {
+	return typeof value === 'string' ? cleanText(value).trim() || undefined : undefined;
 }
 
 function arr(value: unknown): unknown[] {
@@ -48,10 +74,45 @@ export function listLine(values: string[], max = MAX_LIST_ENTRIES): string {
 	return `${values.slice(0, max).join(', ')} (+${values.length - max} more)`;
 }
 
+interface GraphemeSegmenter {
+	segment(text: string): Iterable<{ index: number }>;
+}
+
+/** Grapheme clusters as the user sees characters (Node's full ICU has it; without it, cuts are only code-point safe). */
+const graphemes: GraphemeSegmenter | undefined = (() => {
+	const Segmenter = (Intl as unknown as { Segmenter?: new (locale?: string, options?: { granularity: 'grapheme' }) => GraphemeSegmenter }).Segmenter;
+	return Segmenter ? new Segmenter(undefined, { granularity: 'grapheme' }) : undefined;
+})();
+
+/**
+ * The largest index ≤ `limit` where `text` can be cut without splitting a character: never between the two halves of
+ * a surrogate pair and, with grapheme segmentation, never inside a cluster (an emoji with ZWJ or skin tone, a flag,
+ * a letter and its accent).
+ */
+export function safeCut(text: string, limit: number, segmenter: GraphemeSegmenter | undefined = graphemes): number {
+	if (limit >= text.length) return text.length;
+	if (limit <= 0) return 0;
+	if (segmenter) {
+		let cut = 0;
+		// Whether a position is a boundary depends on what precedes it and the next character: a short look-ahead is enough.
+		for (const { index } of segmenter.segment(text.slice(0, limit + 64))) {
+			if (index > limit) break;
+			cut = index;
+		}
+		return cut;
+	}
+	const low = text.charCodeAt(limit);
+	const high = text.charCodeAt(limit - 1);
+	return low >= 0xdc00 && low <= 0xdfff && high >= 0xd800 && high <= 0xdbff ? limit - 1 : limit;
+}
+
+/** Cuts `text` to at most `max` UTF-16 units with a note saying how many characters (code points) were left out. */
 export function truncate(text: string, max: number): string {
 	if (text.length <= max) return text;
-	const note = ` … (${text.length - max} more characters)`;
-	return text.slice(0, Math.max(0, max - note.length)).trimEnd() + note;
+	const note = (count: number) => ` … (${count} more characters)`;
+	// Room for the longest note this text can need, so the result never exceeds `max`.
+	const kept = text.slice(0, safeCut(text, Math.max(0, max - note(text.length).length))).trimEnd();
+	return kept + note(Array.from(text.slice(kept.length)).length);
 }
 
 /** True when the item looks like an incident from this package's Sentinel nodes. */
@@ -118,7 +179,7 @@ function alertLines(alerts: unknown[]): string[] {
 /** The enrichment summary exactly as the Log Analytics node wrote it, if the item has one. */
 export function enrichmentSummary(item: Json): string | undefined {
 	const enrichment = obj(item.enrichment);
-	return typeof enrichment.summary === 'string' && enrichment.summary.trim() ? enrichment.summary.replace(/\s+$/, '') : undefined;
+	return typeof enrichment.summary === 'string' && enrichment.summary.trim() ? cleanText(enrichment.summary).replace(/\s+$/, '') : undefined;
 }
 
 export function buildText(item: Json): string {
@@ -151,7 +212,7 @@ export function buildText(item: Json): string {
 	const alertCount = typeof item.alertCount === 'number' ? item.alertCount : alerts.length;
 	if (alerts.length) sections.push([`Alerts (${Math.max(alertCount, alerts.length)}):`, ...alertLines(alerts)].join('\n'));
 	else if (alertCount) sections.push(`Alerts: ${alertCount}`);
-	const description = str(item.description);
+	const description = paragraphs(item.description);
 	if (description) sections.push(`Description:\n${truncate(description, MAX_DESCRIPTION_LENGTH)}`);
 
 	const portal = str(item.portalUrl);
