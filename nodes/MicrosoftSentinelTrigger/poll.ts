@@ -1,4 +1,4 @@
-import { NodeOperationError, type IDataObject, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
+import { NodeOperationError, type IDataObject, type NodeApiError, type INodeExecutionData, type IPollFunctions } from 'n8n-workflow';
 
 import { toNodeError } from '../shared/azure/errors';
 import { parseWorkspaceLocator, type WorkspaceLocatorValue, type WorkspaceRef } from '../shared/azure/workspace';
@@ -209,8 +209,10 @@ async function readIncidentIfExists(connection: SentinelConnection, settings: Tr
 	try {
 		return await connection.call(`read incident '${name}'`, (client) => getIncident(client, settings.workspace, name));
 	} catch (error) {
-		if ((error as { httpCode?: string }).httpCode === '404') return undefined;
-		throw error;
+		// `call` throws NodeApiError / NodeOperationError already; only a 404 is an answer here.
+		const nodeError = error as NodeApiError;
+		if (nodeError.httpCode === '404') return undefined;
+		throw nodeError;
 	}
 }
 

@@ -25,6 +25,7 @@ const SCREENSHOTS: Record<ReferenceWorkflowName, string> = {
 	sentinelToSignl4: 'workflow-1-sentinel-to-signl4.png',
 	signl4ToSentinel: 'workflow-2-signl4-to-sentinel.png',
 	closedResolvesSignl4: 'workflow-3-sentinel-closed-resolves-signl4.png',
+	pipelineHealth: 'workflow-4-pipeline-health.png',
 };
 
 describe('the n8n editor in a browser, set up as npm start does', () => {

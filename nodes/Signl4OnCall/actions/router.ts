@@ -40,8 +40,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 						statusCode: (flags.statusCode as number | undefined) ?? null,
 						deliveryUncertain: flags.deliveryUncertain === true,
 					} as IDataObject,
-					// With "On Error: Continue (using error output)" n8n routes an item to the error output by this field.
-					error: asNodeError(this, error, itemIndex),
+					// "On Error: Continue (using error output)" routes an item to the error output by this field (n8n then
+					// keeps only the message in `json`, merged with the input item); "Continue" keeps the fields above.
+					...(this.getNode().onError === 'continueErrorOutput' ? { error: asNodeError(this, error, itemIndex) } : {}),
 					pairedItem: { item: itemIndex },
 				});
 				continue;

@@ -92,6 +92,14 @@ const properties: INodeProperties[] = [
 					'Comma-separated binary properties of the input item to attach: PNG, TIFF, JPEG, GIF, BMP, MP3, WAV, AIFF, M4A, TXT, PDF, MOV or MP4, at most 4 MB each',
 			},
 			{
+				displayName: 'Check SIGNL4 After a Timeout',
+				name: 'checkAfterTimeout',
+				type: 'boolean',
+				default: true,
+				description:
+					'Whether, when SIGNL4 does not answer in time, to look the external ID up through the API (needs an API key) instead of failing at once. The alert is never sent a second time.',
+			},
+			{
 				displayName: 'Check SIGNL4 Before Sending',
 				name: 'checkBeforeSending',
 				type: 'options',
@@ -107,14 +115,6 @@ const properties: INodeProperties[] = [
 				default: 'redeliveries',
 				description:
 					'Whether to look the external ID up in SIGNL4 (needs an API key) and, if a Signl exists, return it instead of raising another',
-			},
-			{
-				displayName: 'Check SIGNL4 After a Timeout',
-				name: 'checkAfterTimeout',
-				type: 'boolean',
-				default: true,
-				description:
-					'Whether, when SIGNL4 does not answer in time, to look the external ID up through the API (needs an API key) instead of failing at once. The alert is never sent a second time.',
 			},
 			{
 				displayName: 'Custom Parameters',
