@@ -132,6 +132,8 @@ interface EnrichOptions {
 	abortSignal?: AbortSignal;
 }
 
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function text(value: unknown): string | undefined {
 	return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined;
 }
@@ -241,12 +243,21 @@ async function readAlerts(context: IExecuteFunctions, itemIndex: number, json: I
 			itemIndex,
 		});
 	}
-	const action = `read the alerts of incident '${incidentId}'`;
+	// The ID becomes a path segment of an ARM URL: refuse what is not a name before any request (a dot segment would
+	// address another resource, half a surrogate pair cannot be encoded at all).
+	let pathSafe = !/^\.{1,2}$/.test(incidentId) && !LONE_SURROGATE.test(incidentId);
 	try {
 		assertPathSegment(incidentId, 'incident ID');
-	} catch (error) {
-		throw toNodeError(context.getNode(), error, { action, itemIndex });
+	} catch {
+		pathSafe = false;
 	}
+	if (!pathSafe) {
+		throw new NodeOperationError(context.getNode(), 'Not an incident name', {
+			description: "The Incident ID (by default the input item's incidentName) must be the incident's name, a GUID such as 73e01a99-5cd7-4139-a149-9f2736ff2ab5.",
+			itemIndex,
+		});
+	}
+	const action = `read the alerts of incident '${incidentId}'`;
 	const connection = await SentinelConnection.open(context, workspace, itemIndex);
 	const alerts = await connection.call(action, (client) => listIncidentAlerts(client, workspace, incidentId));
 	return alerts.map((alert) => shapeAlert(alert) as AlertInput);
