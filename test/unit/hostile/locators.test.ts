@@ -230,7 +230,7 @@ describe('Microsoft Sentinel Trigger: the Workspace locator', () => {
 
 	test.each(cases)('%s: the poll fails with a clear error and keeps no state', async (_label, workspace, message) => {
 		suite.count();
-		const harness = new PollHarness({ nodeType: trigger, typeName: 'n8n-nodes-sentinel-signl4.microsoftSentinelTrigger', parameters: triggerParameters(emu, { workspace }), credentials: { sentinelSignl4AzureApi: emulatorCredential(emu) } });
+		const harness = new PollHarness({ nodeType: trigger, typeName: 'n8n-nodes-sentinel-signl4.microsoftSentinelTrigger', parameters: triggerParameters(emu, { workspace: workspace as never }), credentials: { sentinelSignl4AzureApi: emulatorCredential(emu) } });
 		let thrown: unknown;
 		try {
 			await harness.poll('manual', 'manual');

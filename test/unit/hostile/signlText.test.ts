@@ -4,10 +4,13 @@
  */
 import { MAX_TEXT_LENGTH, MAX_TITLE_LENGTH, buildParameters, buildSignl, buildText, buildTitle, truncate } from '../../../nodes/Signl4OnCall/helpers/message';
 import { incidentItem } from '../signl4/fixtures';
+import { hostileSuite } from './support';
 import { FLAG_DE, FLAG_FR, FORGED_LINE, GRINNING, HOSTILE_TITLES, LINE_FIELDS, TITLE_CLUSTERS, ZWJ_FAMILY } from './cases/signlText';
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const segmenter = new Intl.Segmenter('en', { granularity: 'grapheme' });
+type Segmenter = { segment(text: string): Iterable<{ segment: string }> };
+const SegmenterClass = (Intl as unknown as { Segmenter: new (locale: string, options: { granularity: 'grapheme' }) => Segmenter }).Segmenter;
+const segmenter = new SegmenterClass('en', { granularity: 'grapheme' });
 const graphemes = (text: string) => [...segmenter.segment(text)].map((s) => s.segment);
 
 /** True when `prefix` ends on a grapheme boundary of `text` (the whole clusters of `text`, in order). */
@@ -21,11 +24,7 @@ function endsOnBoundary(text: string, prefix: string): boolean {
 	return length === prefix.length;
 }
 
-let cases = 0;
-afterAll(() => {
-	// eslint-disable-next-line no-console
-	console.log(`hostile Signl text cases: ${cases}`);
-});
+const suite = hostileSuite('signlText.test.ts');
 
 describe('the title is cut on a character boundary', () => {
 	// The head "[High] Sentinel #4711: " is 23 characters; pad so that the cluster straddles the 200-character cut
@@ -33,7 +32,7 @@ describe('the title is cut on a character boundary', () => {
 	const head = '[High] Sentinel #4711: ';
 	const table = TITLE_CLUSTERS.flatMap(([name, cluster]) => Array.from({ length: 14 }, (_, shift) => [name, cluster, shift] as const));
 	test.each(table)('%s, shifted by %i', (_name, cluster, shift) => {
-		cases++;
+		suite.count();
 		// The cut falls about 25 characters before 200 (room for the note): the clusters run across it.
 		const pad = 'a'.repeat(MAX_TITLE_LENGTH - head.length - 40 + shift);
 		const title = `${pad}${cluster.repeat(Math.ceil(60 / cluster.length))} tail`;
@@ -59,7 +58,7 @@ describe('truncate never splits a cluster, whatever the limit', () => {
 		['mixed', `ab${ZWJ_FAMILY}c${FLAG_DE}d${GRINNING}e\u0301f`.repeat(6)],
 	];
 	test.each(samples)('%s', (_name, text) => {
-		cases++;
+		suite.count();
 		for (let max = 30; max < text.length; max++) {
 			const cut = truncate(text, max);
 			expect(cut.length).toBeLessThanOrEqual(max);
@@ -70,7 +69,7 @@ describe('truncate never splits a cluster, whatever the limit', () => {
 	});
 
 	test('text within the limit is returned as is, lone surrogates and all (truncate only cuts)', () => {
-		cases++;
+		suite.count();
 		expect(truncate(`a\uD83D`, 10)).toBe(`a\uD83D`);
 		expect(truncate(GRINNING, 2)).toBe(GRINNING);
 	});
@@ -78,7 +77,7 @@ describe('truncate never splits a cluster, whatever the limit', () => {
 
 describe('hostile titles: shown as written, on one line, well-formed', () => {
 	test.each(HOSTILE_TITLES)('%s', (_label, title, shown) => {
-		cases++;
+		suite.count();
 		const signl = buildSignl(incidentItem({ title }));
 		expect(signl.title).toBe(`[High] Sentinel #4711: ${shown}`);
 		expect(signl.title).not.toMatch(LONE_SURROGATE);
@@ -88,7 +87,7 @@ describe('hostile titles: shown as written, on one line, well-formed', () => {
 
 describe('single-line fields cannot forge lines in the text (a fake portal link)', () => {
 	test.each(LINE_FIELDS)('%s', (_label, overrides) => {
-		cases++;
+		suite.count();
 		const item = incidentItem(overrides);
 		const text = buildText(item);
 		const linkLines = text.split('\n').filter((line) => line.startsWith('Open in Sentinel:'));
@@ -100,7 +99,7 @@ describe('single-line fields cannot forge lines in the text (a fake portal link)
 
 describe('multi-line fields keep their lines but stay well-formed', () => {
 	test.each([1_470, 1_471, 1_472, 1_473, 1_474, 1_475, 1_476])('a description with a lone surrogate and emoji across its 1,500-character cut (%i)', (at) => {
-		cases++;
+		suite.count();
 		const description = `${'d'.repeat(at)}${GRINNING.repeat(10)}${'e'.repeat(100)} \uD83D end`;
 		const text = buildText(incidentItem({ description }));
 		expect(text).not.toMatch(LONE_SURROGATE);
@@ -111,19 +110,19 @@ describe('multi-line fields keep their lines but stay well-formed', () => {
 	});
 
 	test('a description with lone surrogates inside the part shown', () => {
-		cases++;
+		suite.count();
 		expect(buildText(incidentItem({ description: 'before \uD83D middle \uDE00 after' }))).toContain('Description:\nbefore \uFFFD middle \uFFFD after\n');
 	});
 
 	test('a description with forged lines stays inside its section, before the real link', () => {
-		cases++;
+		suite.count();
 		const text = buildText(incidentItem({ description: `line 1${FORGED_LINE}\n\nline 3` }));
 		expect(text).toContain(`Description:\nline 1${FORGED_LINE}\n\nline 3`);
 		expect(text.endsWith(`Open in Sentinel: ${incidentItem().portalUrl as string}`)).toBe(true);
 	});
 
 	test('an enrichment summary with a lone surrogate and emoji at the 20,000-character cut', () => {
-		cases++;
+		suite.count();
 		for (const shift of [0, 1, 2, 3]) {
 			const summary = `${'r'.repeat(MAX_TEXT_LENGTH - 900 + shift)}${ZWJ_FAMILY.repeat(200)}\uDE00`;
 			const text = buildText(incidentItem({ enrichment: { summary } }));
@@ -134,7 +133,7 @@ describe('multi-line fields keep their lines but stay well-formed', () => {
 	});
 
 	test('a parameter tile with a lone surrogate or an override', () => {
-		cases++;
+		suite.count();
 		const parameters = buildParameters(incidentItem({ status: 'New\uD800', owner: 'Eve\u202Eevil', ownerEmail: null }));
 		expect(parameters.Status).toBe('New\uFFFD');
 		expect(parameters.Owner).toBe('Eveevil');
