@@ -26,8 +26,6 @@ export interface BuiltSignl {
 
 /** Bidi embeddings, overrides and isolates: they make text display in another order ("invoice\u202Efdp.exe"). */
 const BIDI_CONTROLS = /[\u202A-\u202E\u2066-\u2069]/g;
-/** C0 and C1 control characters, except tab and the line breaks (which the callers decide about). */
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000E-\u001F\u007F-\u009F]/g;
 const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /**
@@ -36,7 +34,18 @@ const LONE_SURROGATES = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])
  * Markdown, HTML — is kept as written: a Signl is plain text.
  */
 export function cleanText(value: string): string {
-	return value.replace(LONE_SURROGATES, '\uFFFD').replace(BIDI_CONTROLS, '').replace(CONTROL_CHARACTERS, '');
+	return withoutControlCharacters(value.replace(LONE_SURROGATES, '\uFFFD').replace(BIDI_CONTROLS, ''));
+}
+
+/** Removes C0 and C1 control characters except tab and the line breaks (which the callers decide about). */
+function withoutControlCharacters(value: string): string {
+	let kept = '';
+	for (let i = 0; i < value.length; i++) {
+		const code = value.charCodeAt(i);
+		if (code <= 0x08 || (code >= 0x0e && code <= 0x1f) || (code >= 0x7f && code <= 0x9f)) continue;
+		kept += value[i];
+	}
+	return kept;
 }
 
 /** `cleanText` on one line: line breaks and other white space collapse to one space, so a value cannot forge a line. */
