@@ -34,6 +34,7 @@ import {
 	confirm,
 	duePending,
 	hasConfirmationTag,
+	holdBack,
 	judgePending,
 	matchesFilters,
 	trackEmission,
@@ -172,21 +173,51 @@ interface Emission {
 	delivery?: { attempt: number; firstEmittedAt: string };
 }
 
+/** Reads each emission's alerts and entities and shapes its item; a failed read fails the whole call. */
 async function toItems(connection: SentinelConnection, settings: TriggerSettings, incidents: Emission[]): Promise<INodeExecutionData[]> {
-	return mapWithConcurrency(incidents, DETAIL_CONCURRENCY, async ({ incident, event, delivery }) => {
-		const alerts = settings.includeAlerts
-			? await connection.call(`read the alerts of incident ${incident.properties.incidentNumber}`, (client) =>
-					listIncidentAlerts(client, settings.workspace, incident.name),
-				)
-			: undefined;
-		const entities = settings.includeEntities
-			? await connection.call(`read the entities of incident ${incident.properties.incidentNumber}`, (client) =>
-					listIncidentEntities(client, settings.workspace, incident.name),
-				)
-			: undefined;
-		const shaped = shapeIncident(incident, settings.workspace, { alerts, entities });
-		return { json: { triggerEvent: event, ...shaped, ...(delivery ? { delivery } : {}) } };
+	return mapWithConcurrency(incidents, DETAIL_CONCURRENCY, (emission) => toItem(connection, settings, emission));
+}
+
+/**
+ * At-least-once mode: like `toItems`, but an incident whose details cannot be read (throttling or faults that
+ * outlast the SDK's retries) is held back instead of failing the poll: it stays pending, due at the next poll,
+ * and the other incidents go out now.
+ */
+async function toItemsHoldingBackFailures(
+	context: IPollFunctions,
+	connection: SentinelConnection,
+	settings: TriggerSettings,
+	state: CursorState,
+	emissions: Emission[],
+): Promise<INodeExecutionData[]> {
+	const items = await mapWithConcurrency(emissions, DETAIL_CONCURRENCY, async (emission) => {
+		try {
+			return await toItem(connection, settings, emission);
+		} catch (error) {
+			const number = emission.incident.properties.incidentNumber;
+			holdBack(state, emission.incident, emission.event === 'created' ? 'created' : 'updated');
+			context.logger.warn(`Microsoft Sentinel Trigger: could not read the details of incident ${number}; emitting it on the next poll`, {
+				error: (error as Error).message,
+			});
+			return undefined;
+		}
 	});
+	return items.filter((item): item is INodeExecutionData => item !== undefined);
+}
+
+async function toItem(connection: SentinelConnection, settings: TriggerSettings, { incident, event, delivery }: Emission): Promise<INodeExecutionData> {
+	const alerts = settings.includeAlerts
+		? await connection.call(`read the alerts of incident ${incident.properties.incidentNumber}`, (client) =>
+				listIncidentAlerts(client, settings.workspace, incident.name),
+			)
+		: undefined;
+	const entities = settings.includeEntities
+		? await connection.call(`read the entities of incident ${incident.properties.incidentNumber}`, (client) =>
+				listIncidentEntities(client, settings.workspace, incident.name),
+			)
+		: undefined;
+	const shaped = shapeIncident(incident, settings.workspace, { alerts, entities });
+	return { json: { triggerEvent: event, ...shaped, ...(delivery ? { delivery } : {}) } };
 }
 
 /** "Fetch test event": the newest matching incident; the cursor is neither read nor moved. */
@@ -254,9 +285,19 @@ async function redeliveries(
 	const emissions: Emission[] = [];
 	const due = duePending(state, nowMs, settings.delivery, MAX_RECHECKS_PER_POLL).filter(([number]) => !emittingNow.has(number));
 	for (const [number, entry] of due) {
-		const current = listed.get(number) ?? (await readIncidentIfExists(connection, settings, entry[0]));
-		const needsComments = !!current && !!settings.delivery.confirmationComment && !hasConfirmationTag(current, settings.delivery);
-		const confirmedByComment = needsComments && commentConfirms(await readCommentMessages(connection, settings, current), settings.delivery);
+		let current: RawIncident | undefined;
+		let confirmedByComment = false;
+		try {
+			current = listed.get(number) ?? (await readIncidentIfExists(connection, settings, entry[0]));
+			const needsComments = !!current && !!settings.delivery.confirmationComment && !hasConfirmationTag(current, settings.delivery);
+			confirmedByComment = needsComments && commentConfirms(await readCommentMessages(connection, settings, current!), settings.delivery);
+		} catch (error) {
+			// One unreadable incident must not hold up the others: it stays pending and is checked on the next poll.
+			context.logger.warn(`Microsoft Sentinel Trigger: could not check the delivery of incident ${number}; checking again next poll`, {
+				error: (error as Error).message,
+			});
+			continue;
+		}
 		const verdict = judgePending(entry, current, {
 			settings: settings.delivery,
 			nowMs,
@@ -361,7 +402,9 @@ export async function pollIncidents(this: IPollFunctions): Promise<INodeExecutio
 				delivery: { attempt: tracked?.[4] ?? 1, firstEmittedAt: isoFromSeconds(tracked?.[2] ?? Math.floor(nowMs / 1000)) },
 			});
 		}
-		const items = await toItems(connection, settings, emissions);
+		const items = settings.delivery.atLeastOnce
+			? await toItemsHoldingBackFailures(this, connection, settings, next, emissions)
+			: await toItems(connection, settings, emissions);
 
 		// Only now, with every read done, does the cursor move: a failed poll leaves it where the last good one put it.
 		staticData.cursor = next as unknown as IDataObject;

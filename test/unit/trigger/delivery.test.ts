@@ -196,6 +196,33 @@ describe('Microsoft Sentinel Trigger: at-least-once delivery', () => {
 		await expect(trigger({ redeliverAfterMinutes: 10, maxWaitMinutes: 5 }).poll()).rejects.toThrow('Maximum Wait must be at least Redeliver After');
 	});
 
+	it('an incident whose details cannot be read is held back, not the whole poll: it goes out on the next poll', async () => {
+		const created = [emu.sentinel.createIncident(), emu.sentinel.createIncident(), emu.sentinel.createIncident()];
+		const node = trigger({ includeAlerts: true });
+		emu.faults.add({ route: 'incidents.alerts', kind: 'status', status: 400, times: 1 });
+		const first = items(await node.poll());
+		expect(first).toHaveLength(2);
+		const heldBack = created.find((incident) => !first.some((item) => item.incidentNumber === numberOf(incident)))!;
+		// Due at once, as a first delivery (nothing was sent for it, so SIGNL4 need not be asked).
+		expect(items(await node.poll())).toMatchObject([{ incidentNumber: numberOf(heldBack), delivery: { attempt: 1 } }]);
+		// The same fault in at-most-once mode fails the poll, as before.
+		emu.sentinel.createIncident();
+		emu.faults.add({ route: 'incidents.alerts', kind: 'status', status: 400, times: 1 });
+		await expect(trigger({ delivery: 'atMostOnce', includeAlerts: true }).poll()).rejects.toMatchObject({ name: 'NodeApiError' });
+	});
+
+	it('a pending incident that cannot be read stays pending for the next poll', async () => {
+		const lost = emu.sentinel.createIncident();
+		// Confirmation by comment, so the check needs a read (the incident itself is still in the look-back's listing).
+		const node = trigger({ confirmationTag: '', confirmationComment: 'alerted in SIGNL4' });
+		await node.poll();
+		advance(minutes(11));
+		emu.faults.add({ route: 'comments.list', kind: 'status', status: 400, times: 1 });
+		expect(await node.poll()).toBeNull();
+		expect(pendingOf(node)).toEqual([String(numberOf(lost))]);
+		expect(items(await node.poll())).toMatchObject([{ incidentNumber: numberOf(lost), delivery: { attempt: 2 } }]);
+	});
+
 	it('refuses at-least-once without a tag or a comment to confirm by', async () => {
 		await expect(trigger({ confirmationTag: ' ', confirmationComment: '' }).poll()).rejects.toThrow(
 			'At-least-once delivery needs a Confirmation Tag or a Confirmation Comment',
