@@ -48,6 +48,9 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		}
 		const error = toNodeError(this.getNode(), outcome.error, { action: `${operation} (item ${itemIndex + 1})`, itemIndex, api: 'logAnalytics' });
 		if (!this.continueOnFail()) throw error;
+		// "Continue (using error output)" routes an item to the error output by this field (n8n then keeps only the
+		// message in `json`, merged with the input item); "Continue" keeps the fields below.
+		const routed = this.getNode().onError === 'continueErrorOutput' ? { error } : {};
 		if (resource === 'incident') {
 			// The incident still goes on (to SIGNL4, say) with the reason its evidence is missing.
 			const json = items[itemIndex].json;
@@ -62,10 +65,11 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 					},
 					...errorJson(error),
 				},
+				...routed,
 				pairedItem: { item: itemIndex },
 			});
 		} else {
-			output.push({ json: errorJson(error), pairedItem: { item: itemIndex } });
+			output.push({ json: errorJson(error), ...routed, pairedItem: { item: itemIndex } });
 		}
 	}
 	return [output];

@@ -65,7 +65,13 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 		} catch (error) {
 			const nodeError = itemError(this, error, itemIndex, operation);
 			if (!this.continueOnFail()) throw nodeError;
-			out.push({ json: errorItem(nodeError, itemIndex, operation, items[itemIndex].json), pairedItem: { item: itemIndex } });
+			out.push({
+				json: errorItem(nodeError, itemIndex, operation, items[itemIndex].json),
+				// "Continue (using error output)" routes an item to the error output by this field (n8n then keeps only the
+				// message in `json`, merged with the input item); "Continue" keeps the fields above.
+				...(this.getNode().onError === 'continueErrorOutput' ? { error: nodeError } : {}),
+				pairedItem: { item: itemIndex },
+			});
 		}
 	}
 	return [out];
