@@ -15,9 +15,14 @@ export const MAX_COMMENTS_PER_INCIDENT = 100;
 
 export type CommentFormat = 'plainText' | 'markdown';
 
+/** Half a surrogate pair (from a cut elsewhere) would show as garbage in the portal: it becomes U+FFFD. */
+function wholeCharacters(text: string): string {
+	return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+}
+
 export function formatComment(text: string, format: CommentFormat): string {
-	if (format === 'markdown') return text;
-	return text
+	if (format === 'markdown') return wholeCharacters(text);
+	return wholeCharacters(text)
 		.replace(/&/g, '&amp;')
 		.replace(/</g, '&lt;')
 		.replace(/>/g, '&gt;')

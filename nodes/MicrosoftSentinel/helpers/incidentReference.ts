@@ -74,7 +74,9 @@ export function parseIncidentReference(mode: string | undefined, rawValue: unkno
 				if (fromId) return { ok: true, reference: fromId };
 				return { ok: false, message: 'Not an incident name', description: 'Give the incident name (a GUID) or its full Azure resource ID.' };
 			}
-			if (/[\\?#%\s]/.test(value) || value.length > 256 || [...value].some((char) => char.charCodeAt(0) < 0x20)) {
+			// A dot segment would address another resource, half a surrogate pair cannot be put into a URL at all.
+			const unusable = /^\.{1,2}$/.test(value) || /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(value);
+			if (unusable || /[\\?#%\s]/.test(value) || value.length > 256 || [...value].some((char) => char.charCodeAt(0) < 0x20)) {
 				return { ok: false, message: 'Not an incident name', description: 'An incident name is a GUID such as 73e01a99-5cd7-4139-a149-9f2736ff2ab5.' };
 			}
 			return { ok: true, reference: { kind: 'name', name: value } };

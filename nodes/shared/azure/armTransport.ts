@@ -136,7 +136,11 @@ export async function armGetAll<T>(session: AzureSession, path: string, apiVersi
 	return items;
 }
 
+/** Half a surrogate pair cannot be percent-encoded; `.` and `..` would address another resource once in a path. */
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
 function isPathSafe(value: string): boolean {
+	if (/^\.{1,2}$/.test(value) || LONE_SURROGATE.test(value)) return false;
 	for (const char of value) {
 		if (char.charCodeAt(0) < 0x20 || '/\\?#%'.includes(char)) return false;
 	}
