@@ -7,6 +7,7 @@
  * steady 1-minute wait (instead of 10 doubling to 30), so a run fits in minutes. Sizes are printed.
  */
 import { startEmulator, type Incident } from '../emulator';
+import { seededRandom } from '../emulator/core/faults';
 import { emulatorAzureCredential, type RunningEmulator } from './fixtures/sentinel';
 import { referenceWorkflow, REFERENCE_WORKFLOWS } from './fixtures/referenceWorkflows';
 import { emulatorSignl4Credential } from './fixtures/signl4';
@@ -19,18 +20,6 @@ const KILLS = 10;
 const KILL_STORM = 500;
 const FAULT_STORM = 300;
 const OUTAGE_STORM = 40;
-
-/** A reproducible sequence of numbers in [0, 1) (mulberry32), so a failing run can be repeated. */
-function seededRandom(seed: number): () => number {
-	let a = seed >>> 0;
-	return () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-}
 
 /** Workflow 1 as imported, with the test's redelivery pace and per-poll cap. */
 function workflowOne(emu: RunningEmulator, maxPerPoll: number) {
@@ -86,101 +75,100 @@ function expectDeliveredOnce(outcome: Outcome): void {
 	expect(outcome).toEqual({ size: outcome.size, pagedOnce: outcome.size, lost: 0, duplicateSignls: 0, taggedOnce: outcome.size, commentedOnce: outcome.size });
 }
 
+/**
+ * One scenario: an emulator, n8n with workflow 1 imported, a storm of New incidents; `during` runs once the workflow
+ * is active (faults, kills); then every incident must end paged exactly once, tagged once and commented once.
+ */
+async function scenario(
+	label: string,
+	size: number,
+	during: (context: { emu: RunningEmulator; n8n: N8nInstance; incidents: Incident[] }) => Promise<string | void>,
+	timeoutMs: number,
+): Promise<void> {
+	const emu = await startEmulator();
+	const { credentials, workflow } = workflowOne(emu, 100);
+	const n8n = await N8nInstance.start({ label, credentials, workflows: [workflow] });
+	try {
+		const incidents = storm(emu, size);
+		await n8n.activateWorkflow(WF1);
+		const detail = await during({ emu, n8n, incidents });
+		let last: Outcome | undefined;
+		const outcome = await eventually(
+			`every incident of '${label}' paged, tagged and commented`,
+			() => {
+				last = outcomeOf(emu, incidents);
+				return delivered(last) || last.duplicateSignls > 0 ? last : undefined;
+			},
+			{ timeoutMs, intervalMs: 2000 },
+		).catch((error: Error) => {
+			throw new Error(`${error.message}; last seen: ${JSON.stringify(last)}`);
+		});
+		console.log(`${label}, ${size} incidents${detail ? ` (${detail})` : ''}: ${JSON.stringify(outcome)}`);
+		expectDeliveredOnce(outcome);
+	} catch (error) {
+		throw n8n.withLogTail(error);
+	} finally {
+		await n8n.stop();
+		await emu.stop();
+	}
+}
+
 describe('incident → Signl: at least once, exactly one Signl, in a real n8n', () => {
 	e2eTest(`kill -9 ${KILLS} times during a ${KILL_STORM}-incident storm: every incident paged once, tagged once, commented once`, async () => {
-		const emu = await startEmulator();
-		const { credentials, workflow } = workflowOne(emu, 100);
-		const n8n = await N8nInstance.start({ label: 'delivery-kill', credentials, workflows: [workflow] });
-		try {
-			const incidents = storm(emu, KILL_STORM);
-			const random = seededRandom(20261202);
-			await n8n.activateWorkflow(WF1);
-			const moments: string[] = [];
-			for (let kill = 1; kill <= KILLS; kill++) {
-				// A random moment 4–30 s after n8n came up: inside the activation poll, a send, a tag or a comment.
-				const waitMs = 4000 + Math.floor(random() * 26_000);
-				await new Promise((resolve) => setTimeout(resolve, waitMs));
-				const before = outcomeOf(emu, incidents);
-				await n8n.kill9();
-				moments.push(`${(waitMs / 1000).toFixed(1)} s (${before.pagedOnce + before.duplicateSignls} Signls, ${before.taggedOnce} tagged)`);
-				await n8n.restart();
-			}
-			console.log(`kill -9 at: ${moments.join('; ')}`);
-			const outcome = await eventually('every storm incident paged, tagged and commented', () => {
-				const now = outcomeOf(emu, incidents);
-				return delivered(now) || now.duplicateSignls > 0 ? now : undefined;
-			}, { timeoutMs: 12 * 60_000, intervalMs: 2000 });
-			console.log(`kill loop: ${KILLS} kills, ${KILL_STORM} incidents: ${JSON.stringify(outcome)}`);
-			expectDeliveredOnce(outcome);
-		} catch (error) {
-			throw n8n.withLogTail(error);
-		} finally {
-			await n8n.stop();
-			await emu.stop();
-		}
+		await scenario(
+			'delivery-kill',
+			KILL_STORM,
+			async ({ emu, n8n, incidents }) => {
+				const random = seededRandom(20261202);
+				const moments: string[] = [];
+				for (let kill = 1; kill <= KILLS; kill++) {
+					// A random moment 4–30 s after n8n came up: inside the activation poll, a send, a tag or a comment.
+					const waitMs = 4000 + Math.floor(random() * 26_000);
+					await new Promise((resolve) => setTimeout(resolve, waitMs));
+					const before = outcomeOf(emu, incidents);
+					await n8n.kill9();
+					moments.push(`${(waitMs / 1000).toFixed(1)} s (${before.pagedOnce + before.duplicateSignls} Signls, ${before.taggedOnce} tagged)`);
+					await n8n.restart();
+				}
+				return `${KILLS} kills at ${moments.join('; ')}`;
+			},
+			12 * 60_000,
+		);
 	});
 
 	e2eTest('SIGNL4 down for three polls, and 30 % faults on ARM, Log Analytics and SIGNL4: all paged after recovery, none twice', async () => {
-		await Promise.all([signl4Outage(), thirtyPercentFaults()]);
+		await Promise.all([
+			// SIGNL4 answers 503 to every send during the first three polls, then comes back.
+			scenario(
+				'delivery-outage',
+				OUTAGE_STORM,
+				async ({ emu, n8n }) => {
+					const outage = emu.faults.add({ route: ['signl4.webhook', 'signl4.events'], kind: 'status', status: 503, times: Infinity });
+					// Three polls whose sends all failed (the activation poll and two redeliveries a minute apart).
+					const failed = await n8n.waitForExecutions(WF1, 3, 5 * 60_000);
+					expect(failed.map((execution) => execution.status)).toEqual(['error', 'error', 'error']);
+					expect(emu.signl4.alerts()).toHaveLength(0);
+					emu.faults.remove(outage);
+					return 'SIGNL4 down for 3 polls';
+				},
+				6 * 60_000,
+			),
+			// 429 with Retry-After, 503 and dropped connections (before and after the request was carried out) on 30 %.
+			scenario(
+				'delivery-faults',
+				FAULT_STORM,
+				async ({ emu }) => {
+					const services = ['arm', 'loganalytics', 'signl4'] as const;
+					services.forEach((route, i) => {
+						emu.faults.add({ route, kind: 'status', status: 429, retryAfterSeconds: 1, probability: 0.1, seed: 11 + i });
+						emu.faults.add({ route, kind: 'status', status: 503, probability: 0.1, seed: 21 + i });
+						emu.faults.add({ route, kind: 'drop', probability: 0.07, seed: 31 + i });
+						emu.faults.add({ route, kind: 'lostResponse', probability: 0.03, seed: 41 + i });
+					});
+					return '30 % of ARM, Log Analytics and SIGNL4 requests faulted';
+				},
+				14 * 60_000,
+			),
+		]);
 	});
 });
-
-/** SIGNL4 answers 503 to every send during the first three polls, then comes back. */
-async function signl4Outage(): Promise<void> {
-	const emu = await startEmulator();
-	const { credentials, workflow } = workflowOne(emu, 100);
-	const n8n = await N8nInstance.start({ label: 'delivery-outage', credentials, workflows: [workflow] });
-	try {
-		const incidents = storm(emu, OUTAGE_STORM);
-		const outage = emu.faults.add({ route: ['signl4.webhook', 'signl4.events'], kind: 'status', status: 503, times: Infinity });
-		await n8n.activateWorkflow(WF1);
-		// Three polls whose sends all failed (the activation poll and two redeliveries a minute apart).
-		const failed = await n8n.waitForExecutions(WF1, 3, 5 * 60_000);
-		expect(failed.map((execution) => execution.status)).toEqual(['error', 'error', 'error']);
-		expect(emu.signl4.alerts()).toHaveLength(0);
-		emu.faults.remove(outage);
-		const outcome = await eventually('every incident paged after SIGNL4 came back', () => {
-			const now = outcomeOf(emu, incidents);
-			return delivered(now) || now.duplicateSignls > 0 ? now : undefined;
-		}, { timeoutMs: 6 * 60_000, intervalMs: 2000 });
-		console.log(`SIGNL4 down for 3 polls, ${OUTAGE_STORM} incidents: ${JSON.stringify(outcome)}`);
-		expectDeliveredOnce(outcome);
-	} catch (error) {
-		throw n8n.withLogTail(error);
-	} finally {
-		await n8n.stop();
-		await emu.stop();
-	}
-}
-
-/** 429 with Retry-After, 503 and dropped connections (before and after the request was carried out) on 30 % of requests. */
-async function thirtyPercentFaults(): Promise<void> {
-	const emu = await startEmulator();
-	const { credentials, workflow } = workflowOne(emu, 100);
-	const n8n = await N8nInstance.start({ label: 'delivery-faults', credentials, workflows: [workflow] });
-	try {
-		const incidents = storm(emu, FAULT_STORM);
-		const services = ['arm', 'loganalytics', 'signl4'] as const;
-		const faults = [
-			...services.map((route, i) => emu.faults.add({ route, kind: 'status', status: 429, retryAfterSeconds: 1, probability: 0.1, seed: 11 + i })),
-			...services.map((route, i) => emu.faults.add({ route, kind: 'status', status: 503, probability: 0.1, seed: 21 + i })),
-			...services.map((route, i) => emu.faults.add({ route, kind: 'drop', probability: 0.07, seed: 31 + i })),
-			...services.map((route, i) => emu.faults.add({ route, kind: 'lostResponse', probability: 0.03, seed: 41 + i })),
-		];
-		await n8n.activateWorkflow(WF1);
-		const outcome = await eventually('every incident paged, tagged and commented despite the faults', () => {
-			const now = outcomeOf(emu, incidents);
-			return delivered(now) || now.duplicateSignls > 0 ? now : undefined;
-		}, { timeoutMs: 14 * 60_000, intervalMs: 2000 });
-		const faulted = emu.requests.filter((request) => request.fault).length;
-		console.log(
-			`30 % faults, ${FAULT_STORM} incidents: ${faulted} of ${emu.requests.length} requests faulted (${faults.length} fault rules); ${JSON.stringify(outcome)}`,
-		);
-		expectDeliveredOnce(outcome);
-	} catch (error) {
-		throw n8n.withLogTail(error);
-	} finally {
-		await n8n.stop();
-		await emu.stop();
-	}
-}
