@@ -82,11 +82,12 @@ function expectDeliveredOnce(outcome: Outcome): void {
 async function scenario(
 	label: string,
 	size: number,
+	maxPerPoll: number,
 	during: (context: { emu: RunningEmulator; n8n: N8nInstance; incidents: Incident[] }) => Promise<string | void>,
 	timeoutMs: number,
 ): Promise<void> {
 	const emu = await startEmulator();
-	const { credentials, workflow } = workflowOne(emu, 100);
+	const { credentials, workflow } = workflowOne(emu, maxPerPoll);
 	const n8n = await N8nInstance.start({ label, credentials, workflows: [workflow] });
 	try {
 		const incidents = storm(emu, size);
@@ -103,7 +104,8 @@ async function scenario(
 		).catch((error: Error) => {
 			throw new Error(`${error.message}; last seen: ${JSON.stringify(last)}`);
 		});
-		console.log(`${label}, ${size} incidents${detail ? ` (${detail})` : ''}: ${JSON.stringify(outcome)}`);
+		const faulted = emu.requests.filter((request) => request.fault).length;
+		console.log(`${label}, ${size} incidents${detail ? ` (${detail})` : ''}, ${faulted} of ${emu.requests.length} requests faulted: ${JSON.stringify(outcome)}`);
 		expectDeliveredOnce(outcome);
 	} catch (error) {
 		throw n8n.withLogTail(error);
@@ -115,22 +117,29 @@ async function scenario(
 
 describe('incident → Signl: at least once, exactly one Signl, in a real n8n', () => {
 	e2eTest(`kill -9 ${KILLS} times during a ${KILL_STORM}-incident storm: every incident paged once, tagged once, commented once`, async () => {
+		// 50 incidents per poll, and every restart polls at once: the storm is still being worked on at every kill.
 		await scenario(
 			'delivery-kill',
 			KILL_STORM,
+			50,
 			async ({ emu, n8n, incidents }) => {
 				const random = seededRandom(20261202);
 				const moments: string[] = [];
+				let midRun = 0;
 				for (let kill = 1; kill <= KILLS; kill++) {
-					// A random moment 4–30 s after n8n came up: inside the activation poll, a send, a tag or a comment.
-					const waitMs = 4000 + Math.floor(random() * 26_000);
+					// A random moment 2–12 s after n8n came up: inside the activation poll, a send, a comment or a tag.
+					const waitMs = 2000 + Math.floor(random() * 10_000);
 					await new Promise((resolve) => setTimeout(resolve, waitMs));
 					const before = outcomeOf(emu, incidents);
 					await n8n.kill9();
-					moments.push(`${(waitMs / 1000).toFixed(1)} s (${before.pagedOnce + before.duplicateSignls} Signls, ${before.taggedOnce} tagged)`);
+					const signls = before.pagedOnce + before.duplicateSignls;
+					if (signls !== before.taggedOnce || before.commentedOnce !== before.taggedOnce) midRun++;
+					moments.push(`${(waitMs / 1000).toFixed(1)} s (${signls} Signls, ${before.commentedOnce} commented, ${before.taggedOnce} tagged)`);
 					await n8n.restart();
 				}
-				return `${KILLS} kills at ${moments.join('; ')}`;
+				// The kills must have hit work in flight, or this shows nothing.
+				expect(midRun).toBeGreaterThanOrEqual(3);
+				return `${KILLS} kills, ${midRun} between a Signl and its tag: ${moments.join('; ')}`;
 			},
 			12 * 60_000,
 		);
@@ -142,6 +151,7 @@ describe('incident → Signl: at least once, exactly one Signl, in a real n8n', 
 			scenario(
 				'delivery-outage',
 				OUTAGE_STORM,
+				100,
 				async ({ emu, n8n }) => {
 					const outage = emu.faults.add({ route: ['signl4.webhook', 'signl4.events'], kind: 'status', status: 503, times: Infinity });
 					// Three polls whose sends all failed (the activation poll and two redeliveries a minute apart).
@@ -157,6 +167,7 @@ describe('incident → Signl: at least once, exactly one Signl, in a real n8n', 
 			scenario(
 				'delivery-faults',
 				FAULT_STORM,
+				100,
 				async ({ emu }) => {
 					const services = ['arm', 'loganalytics', 'signl4'] as const;
 					services.forEach((route, i) => {
