@@ -138,11 +138,13 @@ describe('Microsoft Sentinel Trigger (real n8n, emulated Sentinel)', () => {
 		// The cursor is in n8n's database (read back through the public API), holding the emitted incidents.
 		const afterFirstPoll = await n8n.getWorkflow(WORKFLOW_ID);
 		const triggerState = afterFirstPoll.staticData?.[`node:${TRIGGER_NODE}`] as
-			| { cursor?: { seen?: Record<string, unknown> } }
+			| { cursor?: { emitted?: Array<[number, number, number]> } }
 			| undefined;
-		expect(Object.keys(triggerState?.cursor?.seen ?? {}).map(Number).sort((a, b) => a - b)).toEqual(
-			expected.map((incident) => incident.properties.incidentNumber).sort((a, b) => a - b),
+		// Emitted numbers are kept as ranges [first, last, newest creation time].
+		const rememberedNumbers = (triggerState?.cursor?.emitted ?? []).flatMap(([first, last]) =>
+			Array.from({ length: last - first + 1 }, (_, i) => first + i),
 		);
+		expect(rememberedNumbers).toEqual(expected.map((incident) => incident.properties.incidentNumber).sort((a, b) => a - b));
 
 		// --- second round ---
 		// The next cron tick is up to a minute away. Deactivating and reactivating is both faster and the stronger
