@@ -63,11 +63,11 @@ export function trackEmission(state: CursorState, incident: RawIncident, event: 
  * An incident that could not be handed over this time (its details could not be read): pending and due at once,
  * its emission count unchanged (mutates `state`).
  */
-export function holdBack(state: CursorState, incident: RawIncident, event: IncidentEvent): void {
+export function holdBack(state: CursorState, incident: RawIncident, event: IncidentEvent, nowMs: number): void {
 	const key = String(incident.properties.incidentNumber);
 	const earlier = state.pending[key];
 	const emissions = earlier ? earlier[4] - 1 : 0;
-	state.pending[key] = [incident.name, earlier?.[1] ?? (event === 'created' ? 'c' : 'u'), earlier?.[2] ?? Math.floor(Date.now() / 1000), 0, emissions];
+	state.pending[key] = [incident.name, earlier?.[1] ?? (event === 'created' ? 'c' : 'u'), earlier?.[2] ?? Math.floor(nowMs / 1000), 0, emissions];
 }
 
 export function confirm(state: CursorState, incidentNumber: number): void {

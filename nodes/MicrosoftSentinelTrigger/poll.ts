@@ -20,7 +20,6 @@ import {
 	pollQuery,
 	readState,
 	sampleQuery,
-	stateFigures,
 	type CursorFilters,
 	type CursorIncident,
 	type CursorState,
@@ -189,13 +188,14 @@ async function toItemsHoldingBackFailures(
 	settings: TriggerSettings,
 	state: CursorState,
 	emissions: Emission[],
+	nowMs: number,
 ): Promise<INodeExecutionData[]> {
 	const items = await mapWithConcurrency(emissions, DETAIL_CONCURRENCY, async (emission) => {
 		try {
 			return await toItem(connection, settings, emission);
 		} catch (error) {
 			const number = emission.incident.properties.incidentNumber;
-			holdBack(state, emission.incident, emission.event === 'created' ? 'created' : 'updated');
+			holdBack(state, emission.incident, emission.event === 'created' ? 'created' : 'updated', nowMs);
 			context.logger.warn(`Microsoft Sentinel Trigger: could not read the details of incident ${number}; emitting it on the next poll`, {
 				error: (error as Error).message,
 			});
@@ -403,7 +403,7 @@ export async function pollIncidents(this: IPollFunctions): Promise<INodeExecutio
 			});
 		}
 		const items = settings.delivery.atLeastOnce
-			? await toItemsHoldingBackFailures(this, connection, settings, next, emissions)
+			? await toItemsHoldingBackFailures(this, connection, settings, next, emissions, nowMs)
 			: await toItems(connection, settings, emissions);
 
 		// Only now, with every read done, does the cursor move: a failed poll leaves it where the last good one put it.
@@ -415,7 +415,8 @@ export async function pollIncidents(this: IPollFunctions): Promise<INodeExecutio
 			emitted: items.length,
 			redelivered: emissions.filter((emission) => (emission.delivery?.attempt ?? 1) > 1).length,
 			capped: plan.capped || !!nextLink,
-			state: stateFigures(next),
+			ranges: next.emitted.length,
+			pending: Object.keys(next.pending).length,
 		});
 		return items.length ? [items] : null;
 	} catch (error) {

@@ -11,3 +11,12 @@ export async function mapWithConcurrency<T, R>(items: T[], limit: number, task: 
 	await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 	return results;
 }
+
+/** Runs `task` and reports its outcome as a value, so a failure can be inspected before it is passed on. */
+export async function settle<T>(task: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
+	try {
+		return { ok: true, value: await task() };
+	} catch (error) {
+		return { ok: false, error };
+	}
+}

@@ -5,11 +5,3 @@ export function clampInteger(value: unknown, fallback: number, min: number, max:
 	return Math.min(max, Math.max(min, Math.trunc(number)));
 }
 
-/** Runs `task` and reports its outcome as a value, so callers can decide what to rethrow outside a catch block. */
-export async function settle<T>(task: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
-	try {
-		return { ok: true, value: await task() };
-	} catch (error) {
-		return { ok: false, error };
-	}
-}

@@ -1,6 +1,8 @@
 import { NodeApiError, sleep, type INode, type INodeProperties } from 'n8n-workflow';
 
 import { describeAzureError } from '../../shared/azure/errors';
+import { retryAfterMs as retryAfterFromHeaders } from '../../shared/azure/retryAfter';
+import { settle } from '../../shared/concurrency';
 import { UnconfirmedWriteError } from '../../shared/sentinel/writeGuard';
 
 /**
@@ -45,18 +47,10 @@ export function transientReason(error: unknown): string | undefined {
 	return undefined;
 }
 
-/** The wait Azure asked for (Retry-After in seconds or an HTTP date, or retry-after-ms), if any. */
+/** The wait Azure asked for on this error, if any. */
 export function retryAfterMs(error: unknown): number | undefined {
 	const headers = (error as RawError | undefined)?.response?.headers;
-	const get = (name: string) => (typeof headers?.get === 'function' ? headers.get(name) : undefined);
-	const ms = Number(get('retry-after-ms') ?? get('x-ms-retry-after-ms'));
-	if (Number.isFinite(ms) && ms > 0) return ms;
-	const value = get('retry-after');
-	if (!value) return undefined;
-	const seconds = Number(value);
-	if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-	const at = Date.parse(value);
-	return Number.isNaN(at) ? undefined : Math.max(0, at - Date.now());
+	return retryAfterFromHeaders((name) => (typeof headers?.get === 'function' ? headers.get(name) : undefined));
 }
 
 export class RetryBudget {
@@ -120,18 +114,10 @@ export async function retryTransient<T>(
 	giveUp: (error: unknown) => Error,
 ): Promise<T> {
 	for (;;) {
-		const settled = await settle(request());
+		const settled = await settle(request);
 		if (settled.ok) return settled.value;
 		// Final errors leave as they came: the caller (`SentinelConnection.call`) turns them into n8n errors.
 		if (!transientReason(settled.error)) throw settled.error;
 		if (!(await budget.pause(settled.error))) throw giveUp(settled.error);
 	}
-}
-
-/** A promise's outcome as a value, so a failure can be inspected before it is passed on. */
-export async function settle<T>(promise: Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
-	return await promise.then(
-		(value) => ({ ok: true as const, value }),
-		(error: unknown) => ({ ok: false as const, error }),
-	);
 }

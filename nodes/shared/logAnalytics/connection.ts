@@ -1,5 +1,6 @@
 import type { IExecuteFunctions } from 'n8n-workflow';
 
+import { settle } from '../concurrency';
 import { armGet, ArmResponseError, OPERATIONAL_INSIGHTS_API_VERSION } from '../azure/armTransport';
 import { forgetAzureSession, type AzureSession } from '../azure/credential';
 import { sessionFor } from '../azure/session';
@@ -46,13 +47,6 @@ function lookupWorkspaceId(session: AzureSession, workspace: WorkspaceRef): Prom
 	return lookup;
 }
 
-async function settle<T>(task: () => Promise<T>): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
-	try {
-		return { ok: true, value: await task() };
-	} catch (error) {
-		return { ok: false, error };
-	}
-}
 
 /**
  * A credential session for Log Analytics queries. Like `SentinelConnection`, it signs in again once when the

@@ -2,6 +2,7 @@ import { randomUUID } from 'crypto';
 import { sleep } from 'n8n-workflow';
 
 import type { AzureSession } from '../azure/credential';
+import { retryAfterMs } from '../azure/retryAfter';
 import { loadAzureSdk } from '../azure/sdk';
 import type { LogsQueryClient } from '../azure/sdkBundle';
 import { limiterFor } from './limiter';
@@ -180,15 +181,8 @@ function headerValue(headers: Record<string, string> | undefined, name: string):
 
 /** Seconds from `retry-after-ms`, `x-ms-retry-after-ms` or `Retry-After` (seconds or an HTTP date). */
 export function retryAfterSeconds(headers: Record<string, string> | undefined, nowMs = Date.now()): number | undefined {
-	for (const name of ['retry-after-ms', 'x-ms-retry-after-ms']) {
-		const ms = Number(headerValue(headers, name));
-		if (Number.isFinite(ms) && ms >= 0 && headerValue(headers, name) !== undefined) return ms / 1000;
-	}
-	const value = headerValue(headers, 'retry-after');
-	if (value === undefined) return undefined;
-	if (/^\d+(\.\d+)?$/.test(value.trim())) return Number(value);
-	const date = Date.parse(value);
-	return Number.isNaN(date) ? undefined : Math.max(0, (date - nowMs) / 1000);
+	const ms = retryAfterMs((name) => headerValue(headers, name), nowMs);
+	return ms === undefined ? undefined : ms / 1000;
 }
 
 function toTimespanArgument(timespan: LogsTimespan): { startTime: Date; endTime: Date } | { duration: string } {

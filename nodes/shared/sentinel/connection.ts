@@ -2,6 +2,7 @@ import type { SecurityInsights } from '@azure/arm-securityinsight';
 import type { IExecuteFunctions, IPollFunctions } from 'n8n-workflow';
 
 import { getSentinelClient } from '../azure/armTransport';
+import { settle } from '../concurrency';
 import { forgetAzureSession, type AzureSession } from '../azure/credential';
 import { toNodeError } from '../azure/errors';
 import { sessionFor } from '../azure/session';
@@ -40,25 +41,14 @@ export class SentinelConnection {
 	 * Failures leave as NodeApiError / NodeOperationError with actionable, sanitised text.
 	 */
 	async call<T>(action: string, operation: (client: SecurityInsights) => Promise<T>): Promise<T> {
-		let outcome = await attempt(operation, this.client);
+		let outcome = await settle(() => operation(this.client));
 		if (!outcome.ok && (outcome.error as { statusCode?: number }).statusCode === 401) {
 			forgetAzureSession(this.session.fingerprint);
 			this.session = await sessionFor(this.context, this.itemIndex);
 			this.client = await getSentinelClient(this.session, this.workspace.subscriptionId);
-			outcome = await attempt(operation, this.client);
+			outcome = await settle(() => operation(this.client));
 		}
 		if (outcome.ok) return outcome.value;
 		throw toNodeError(this.context.getNode(), outcome.error, { action, itemIndex: this.itemIndex });
-	}
-}
-
-async function attempt<T>(
-	operation: (client: SecurityInsights) => Promise<T>,
-	client: SecurityInsights,
-): Promise<{ ok: true; value: T } | { ok: false; error: unknown }> {
-	try {
-		return { ok: true, value: await operation(client) };
-	} catch (error) {
-		return { ok: false, error };
 	}
 }

@@ -27,7 +27,8 @@ import {
 	type IncidentEnrichment,
 } from '../../helpers/enrichment';
 import { pinQueryTime } from '../../helpers/kql';
-import { clampInteger, settle } from '../../helpers/numbers';
+import { settle } from '../../../shared/concurrency';
+import { clampInteger } from '../../helpers/numbers';
 import { parseColumnList, primaryTable, shapeTable } from '../../helpers/results';
 import { chooseAlertSource, TRUST_AS_TOOL_OPTION, TRUST_OPTION, type AlertSource } from '../../helpers/trust';
 import { readWorkspace } from '../../helpers/workspace';

@@ -13,7 +13,8 @@ import { toLogsNodeError } from '../../../shared/logAnalytics/errors';
 import type { LogsQueryOutcome, LogsTimespan } from '../../../shared/logAnalytics/transport';
 import { logAnalyticsWorkspace } from '../../descriptions/workspace';
 import { KQL_PARAMETER_TYPES, KqlValueError, withParameters, type KqlParameter, type KqlParameterType } from '../../helpers/kql';
-import { clampInteger, settle } from '../../helpers/numbers';
+import { settle } from '../../../shared/concurrency';
+import { clampInteger } from '../../helpers/numbers';
 import { primaryTable, shapeTable } from '../../helpers/results';
 import { readWorkspace } from '../../helpers/workspace';
 

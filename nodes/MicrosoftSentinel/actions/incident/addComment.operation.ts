@@ -9,7 +9,8 @@ import { forOperations } from '../../descriptions/common';
 import { MAX_COMMENT_LENGTH, MAX_COMMENTS_PER_INCIDENT, formatComment, splitComment, truncateComment, type CommentFormat, type TooLongPolicy } from '../../helpers/comments';
 import { listAllComments } from '../../helpers/listComments';
 import { resolveIncident } from '../../helpers/target';
-import { RetryBudget, retryProperty, retryTransient, settle, transientFailure, transientReason } from '../../helpers/transientRetry';
+import { settle } from '../../../shared/concurrency';
+import { RetryBudget, retryProperty, retryTransient, transientFailure, transientReason } from '../../helpers/transientRetry';
 
 export const description: INodeProperties[] = forOperations(
 	['addComment'],
@@ -172,7 +173,7 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 		 */
 		async function postOnce(client: SecurityInsights, id: string, text: string): Promise<RawComment> {
 			for (;;) {
-				const written = await settle(putIncidentComment(client, workspace, incidentName, id, text));
+				const written = await settle(() => putIncidentComment(client, workspace, incidentName, id, text));
 				if (written.ok) return written.value;
 				if (!transientReason(written.error)) throw written.error;
 				const lookup = `look up ${label} on incident ${number}`;
