@@ -1,7 +1,10 @@
 import { runningN8nInstances, type N8nExecution } from './n8nInstance';
 
 export { N8nInstance, OWNER_EMAIL, OWNER_PASSWORD, runningN8nInstances } from './n8nInstance';
-export type { N8nExecution, N8nPublicationStatus, N8nStartOptions, N8nWorkflow } from './n8nInstance';
+export { N8nCluster } from './cluster';
+export type { N8nClusterOptions } from './cluster';
+export { startPostgres, startRedis } from './servers';
+export type { N8nExecution, N8nPublicationStatus, N8nRole, N8nStartOptions, N8nWorkflow } from './n8nInstance';
 export { ensureN8nInstalled, parseInstallOutput } from './install';
 export type { N8nRuntime } from './install';
 export { getPackageTarball, installCommunityPackage, PACKAGE_NAME } from './communityPackage';

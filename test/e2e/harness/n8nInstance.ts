@@ -33,9 +33,17 @@ const API_KEY_SCOPES = [
 /** Execution statuses after which n8n will not touch the execution again. */
 const FINAL_EXECUTION_STATUSES = new Set(['success', 'error', 'crashed', 'canceled']);
 
+/** Which n8n process this is: `n8n start` (the main: editor, API, triggers), `n8n worker` or `n8n webhook` (queue mode). */
+export type N8nRole = 'main' | 'worker' | 'webhook';
+
 export interface N8nStartOptions {
 	/** Shown in log file names and failure output, to tell instances apart. */
 	label?: string;
+	/**
+	 * Default `main`. A `worker` or `webhook` process imports nothing and has no owner login or API key (it shares the
+	 * main's database); it is ready when its health endpoint answers.
+	 */
+	role?: N8nRole;
 	credentials?: CredentialFixture[];
 	workflows?: WorkflowFixture[];
 	/** Extra or overriding environment for every n8n command of this instance. */
@@ -161,7 +169,7 @@ function inheritedEnvironment(): Record<string, string> {
 		// the working directory and crash). NODE_ENV=test (set by jest) switches n8n into its own test behaviour.
 		// NODE_OPTIONS may carry ts-jest/debugger flags meant for the test process.
 		if (key.startsWith('N8N_') || key === 'NODE_ENV' || key === 'NODE_OPTIONS' || key.startsWith('JEST_')) continue;
-		if (key === 'DB_TYPE' || key.startsWith('DB_') || key.startsWith('EXECUTIONS_') || key === 'WEBHOOK_URL') continue;
+		if (key === 'DB_TYPE' || key.startsWith('DB_') || key.startsWith('EXECUTIONS_') || key.startsWith('QUEUE_') || key === 'WEBHOOK_URL') continue;
 		environment[key] = value;
 	}
 	return environment;
@@ -199,6 +207,7 @@ export class N8nInstance {
 	private keepUserFolder = process.env.SENTINEL_E2E_KEEP === '1';
 
 	private constructor(
+		readonly role: N8nRole,
 		readonly label: string,
 		readonly runtime: N8nRuntime,
 		readonly userFolder: string,
@@ -213,7 +222,8 @@ export class N8nInstance {
 	/** Installs (if needed), sets up a fresh user folder, imports fixtures, starts n8n and obtains an API key. */
 	static async start(options: N8nStartOptions = {}): Promise<N8nInstance> {
 		const runtime = ensureN8nInstalled();
-		const label = options.label ?? 'n8n';
+		const role = options.role ?? 'main';
+		const label = options.label ?? (role === 'main' ? 'n8n' : role);
 		const userFolder = options.userFolder ?? fs.mkdtempSync(path.join(os.tmpdir(), `sentinel-signl4-${label.replace(/\W+/g, '-')}-`));
 		fs.mkdirSync(userFolder, { recursive: true });
 		// The database, n8n's settings (encryption key) and the log live here: the owner's eyes only.
@@ -263,10 +273,12 @@ export class N8nInstance {
 			N8N_DISABLED_MODULES: 'mcp-registry',
 			// Stop quickly: nothing in a test instance is worth 30 s of graceful draining.
 			N8N_GRACEFUL_SHUTDOWN_TIMEOUT: '5',
+			// A worker answers /healthz only when asked to, on its own port.
+			...(role === 'worker' ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(port) } : {}),
 			...options.env,
 		};
 
-		const instance = new N8nInstance(label, runtime, userFolder, port, brokerPort, environment);
+		const instance = new N8nInstance(role, label, runtime, userFolder, port, brokerPort, environment);
 		if (options.userFolder) instance.keepUserFolder = true;
 		liveInstances.add(instance);
 		try {
@@ -275,13 +287,15 @@ export class N8nInstance {
 				instance.startupTimings[phase] = Date.now() - phaseStartedAt;
 				phaseStartedAt = Date.now();
 			};
-			await instance.importFixtures(options.credentials ?? [], options.workflows ?? []);
+			if (role === 'main') await instance.importFixtures(options.credentials ?? [], options.workflows ?? []);
 			endPhase('importMs');
 			await instance.launch();
 			await instance.waitUntilReady();
 			endPhase('startUntilReadyMs');
-			await instance.logIn();
-			await instance.createApiKey();
+			if (role === 'main') {
+				await instance.logIn();
+				await instance.createApiKey();
+			}
 			endPhase('loginAndApiKeyMs');
 			const { importMs, startUntilReadyMs, loginAndApiKeyMs } = instance.startupTimings;
 			process.stderr.write(
@@ -359,10 +373,11 @@ export class N8nInstance {
 	}
 
 	private async launch(): Promise<void> {
-		this.appendLog('\n===== n8n start\n');
+		this.appendLog(`\n===== n8n ${this.role === 'main' ? 'start' : this.role}\n`);
 		const logFd = fs.openSync(this.logFile, 'a', 0o600);
 		// Own process group, so stop() reaches the task runner children too.
-		const child = spawn(this.runtime.nodeBinary, [this.runtime.n8nEntry, 'start'], {
+		const command = this.role === 'main' ? 'start' : this.role;
+		const child = spawn(this.runtime.nodeBinary, [this.runtime.n8nEntry, command], {
 			cwd: this.userFolder,
 			env: this.environment,
 			stdio: ['ignore', logFd, logFd],
@@ -447,6 +462,11 @@ export class N8nInstance {
 		}
 	}
 
+	/** The combined stdout/stderr of every n8n command of this instance. */
+	get logPath(): string {
+		return this.logFile;
+	}
+
 	/** The n8n process's id, which is also its process group's (n8n and its task runners); undefined before start. */
 	get processGroupId(): number | undefined {
 		return this.process?.pid;
@@ -501,10 +521,12 @@ export class N8nInstance {
 			await this.launch();
 			await this.waitUntilReady();
 			endPhase('startUntilReadyMs');
-			await this.logIn();
-			if (!(await this.apiKeyWorks())) await this.createApiKey();
+			if (this.role === 'main') {
+				await this.logIn();
+				if (!(await this.apiKeyWorks())) await this.createApiKey();
+			}
 			endPhase('loginMs');
-			await this.waitForActiveWorkflows();
+			if (this.role === 'main') await this.waitForActiveWorkflows();
 			endPhase('reactivationMs');
 			this.restartTimings.totalMs = Date.now() - startedAt;
 			const { stopMs, startUntilReadyMs, loginMs, reactivationMs, totalMs } = this.restartTimings;
