@@ -42,6 +42,14 @@ export interface LogAnalyticsSettings {
 	concurrencyLimit: number;
 	/** Answer 429 instead of running a query that would exceed `concurrencyLimit` (default false: only count). */
 	rejectOverConcurrencyLimit: boolean;
+	/**
+	 * Queue a query that would exceed `concurrencyLimit` until a running one finishes, as the service does: at most
+	 * `queueCapacity` waiting (200), each for at most `queueTimeoutMs` (3 minutes), else 429 (wire-microsoft.md,
+	 * "Limits"). Default false: only count, so tests see what a client sent at once.
+	 */
+	queueOverConcurrencyLimit: boolean;
+	queueCapacity: number;
+	queueTimeoutMs: number;
 }
 
 export interface RecordedQuery {
@@ -65,8 +73,11 @@ export interface QueryResponseBody {
 /** `emulator.logAnalytics`: the seeded tables, switches, the concurrency counter and the queries received. */
 export interface LogAnalyticsApi {
 	readonly settings: LogAnalyticsSettings;
-	/** Queries running right now, the most that ever ran at once (since the last reset), and the service's limit. */
-	readonly concurrency: { current: number; max: number; limit: number };
+	/**
+	 * Queries running right now, the most that ever ran at once (since the last reset), and the service's limit; with
+	 * queueing on, the queries waiting now, the most that ever waited at once, and how many were queued or refused.
+	 */
+	readonly concurrency: { current: number; max: number; limit: number; queued: number; maxQueued: number; queuedTotal: number; refusedTotal: number };
 	resetConcurrency(): void;
 	/** Every query request that reached the engine or was answered by it (newest last). */
 	readonly queries: RecordedQuery[];
@@ -90,11 +101,19 @@ export class LogAnalyticsModule implements ServiceModule, LogAnalyticsApi {
 		deniedWorkspaces: [],
 		concurrencyLimit: 5,
 		rejectOverConcurrencyLimit: false,
+		queueOverConcurrencyLimit: false,
+		queueCapacity: 200,
+		queueTimeoutMs: 180_000,
 	};
 	readonly queries: RecordedQuery[] = [];
 	private readonly data = new Map<string, WorkspaceData>();
 	private running = 0;
 	private maxRunning = 0;
+	/** Queries waiting for a slot (queueing on), oldest first. */
+	private readonly waiting: Array<() => void> = [];
+	private maxQueued = 0;
+	private queuedTotal = 0;
+	private refusedTotal = 0;
 
 	constructor(
 		private readonly tokens: TokenStore,
@@ -114,11 +133,45 @@ export class LogAnalyticsModule implements ServiceModule, LogAnalyticsApi {
 	}
 
 	get concurrency() {
-		return { current: this.running, max: this.maxRunning, limit: this.settings.concurrencyLimit };
+		return {
+			current: this.running,
+			max: this.maxRunning,
+			limit: this.settings.concurrencyLimit,
+			queued: this.waiting.length,
+			maxQueued: this.maxQueued,
+			queuedTotal: this.queuedTotal,
+			refusedTotal: this.refusedTotal,
+		};
 	}
 
 	resetConcurrency(): void {
 		this.maxRunning = this.running;
+		this.maxQueued = this.waiting.length;
+		this.queuedTotal = 0;
+		this.refusedTotal = 0;
+	}
+
+	/**
+	 * Waits for a slot (queueing on): `free` when one is free now, `handedOver` when a finishing query passed its slot
+	 * on (it stays counted as running), false when the queue is full or the wait passed `queueTimeoutMs`.
+	 */
+	private async slot(): Promise<'free' | 'handedOver' | false> {
+		if (this.running < this.settings.concurrencyLimit) return 'free';
+		if (this.waiting.length >= this.settings.queueCapacity) return false;
+		this.queuedTotal++;
+		return await new Promise<'handedOver' | false>((resolve) => {
+			const wake = () => {
+				clearTimeout(timer);
+				resolve('handedOver');
+			};
+			const timer = setTimeout(() => {
+				const index = this.waiting.indexOf(wake);
+				if (index >= 0) this.waiting.splice(index, 1);
+				resolve(false);
+			}, this.settings.queueTimeoutMs);
+			this.waiting.push(wake);
+			this.maxQueued = Math.max(this.maxQueued, this.waiting.length);
+		});
 	}
 
 	clearQueries(): void {
@@ -290,9 +343,15 @@ export class LogAnalyticsModule implements ServiceModule, LogAnalyticsApi {
 		if (!data.hasData) return finish({ status: 204 });
 
 		if (this.settings.rejectOverConcurrencyLimit && this.running >= this.settings.concurrencyLimit) {
+			this.refusedTotal++;
 			return finish(this.faultResponse(429, 1));
 		}
-		this.running++;
+		const slot = this.settings.queueOverConcurrencyLimit ? await this.slot() : 'free';
+		if (!slot) {
+			this.refusedTotal++;
+			return finish(this.faultResponse(429, 1));
+		}
+		if (slot === 'free') this.running++;
 		this.maxRunning = Math.max(this.maxRunning, this.running);
 		try {
 			const latency = referencedTables(ast).reduce(
@@ -321,7 +380,10 @@ export class LogAnalyticsModule implements ServiceModule, LogAnalyticsApi {
 			if (applied) headers['preference-applied'] = applied;
 			return finish(json(200, result.body, headers), result.rows);
 		} finally {
-			this.running--;
+			// The slot passes to the oldest waiting query, if any, without ever being free for a newcomer in between.
+			const next = this.waiting.shift();
+			if (next) next();
+			else this.running--;
 		}
 	}
 

@@ -32,6 +32,11 @@ export interface OutboundBehaviour {
 	retryDelayMs: number;
 	/** Per-request timeout. */
 	timeoutMs: number;
+	/**
+	 * Deliver each callback to all targets at the same moment (default false: one target after the other). With two
+	 * targets that are two n8n processes, the same callback reaches both at once (queue-mode tests).
+	 */
+	parallelTargets: boolean;
 }
 
 export interface Delivery {
@@ -72,7 +77,7 @@ export function targetFromUrl(url: string, extra: Partial<OutboundTarget> = {}):
 export class OutboundSender {
 	readonly targets: OutboundTarget[] = [];
 	readonly deliveries: Delivery[] = [];
-	readonly behaviour: OutboundBehaviour = { duplicates: 0, hold: false, omitExternalId: false, retries: 2, retryDelayMs: 300, timeoutMs: 10_000 };
+	readonly behaviour: OutboundBehaviour = { duplicates: 0, hold: false, omitExternalId: false, retries: 2, retryDelayMs: 300, timeoutMs: 10_000, parallelTargets: false };
 	private readonly held: Pending[] = [];
 	private readonly inFlight = new Set<Promise<void>>();
 
@@ -122,9 +127,14 @@ export class OutboundSender {
 
 	private async sendToAll(payload: Record<string, unknown>): Promise<void> {
 		const targets = this.targets.filter((target) => target.enabled);
-		for (const target of targets) {
+		const toTarget = async (target: OutboundTarget) => {
 			for (let copy = 0; copy <= this.behaviour.duplicates; copy++) await this.deliver(target, payload, copy);
+		};
+		if (this.behaviour.parallelTargets) {
+			await Promise.all(targets.map(toTarget));
+			return;
 		}
+		for (const target of targets) await toTarget(target);
 	}
 
 	private async deliver(target: OutboundTarget, payload: Record<string, unknown>, copy: number): Promise<void> {

@@ -208,7 +208,7 @@ describe('Log Analytics emulator: wire and contract', () => {
 		expect((await query({ query: 'print 1' })).json).toMatchObject({ error: { code: 'InsufficientAccessError' } });
 	});
 
-	it('counts the queries running at once (current and highest), and can refuse those over the limit', async () => {
+	it('counts the queries running at once (current and highest), and can refuse or queue those over the limit', async () => {
 		emu.logAnalytics.settings.tableLatencyMs = { '*': 150 };
 		emu.logAnalytics.resetConcurrency();
 		const during: number[] = [];
@@ -218,7 +218,7 @@ describe('Log Analytics emulator: wire and contract', () => {
 		const answers = await Promise.all(pending);
 		expect(answers.every((a) => a.status === 200)).toBe(true);
 		expect(during[0]).toBe(8);
-		expect(emu.logAnalytics.concurrency).toEqual({ current: 0, max: 8, limit: 5 });
+		expect(emu.logAnalytics.concurrency).toMatchObject({ current: 0, max: 8, limit: 5, queuedTotal: 0, refusedTotal: 0 });
 
 		emu.logAnalytics.settings.rejectOverConcurrencyLimit = true;
 		emu.logAnalytics.resetConcurrency();
@@ -226,6 +226,25 @@ describe('Log Analytics emulator: wire and contract', () => {
 		expect(strict.filter((a) => a.status === 200)).toHaveLength(5);
 		expect(strict.filter((a) => a.status === 429)).toHaveLength(3);
 		expect(emu.logAnalytics.concurrency.max).toBe(5);
+		emu.logAnalytics.settings.rejectOverConcurrencyLimit = false;
+
+		// As the service does: past the limit, queries wait for a slot (never more than 5 run), up to the queue's
+		// capacity and wait, then 429.
+		emu.logAnalytics.settings.queueOverConcurrencyLimit = true;
+		emu.logAnalytics.resetConcurrency();
+		const queued = await Promise.all(Array.from({ length: 12 }, () => query({ query: 'SigninLogs | count' })));
+		expect(queued.every((a) => a.status === 200)).toBe(true);
+		expect(emu.logAnalytics.concurrency).toMatchObject({ current: 0, max: 5, queued: 0, maxQueued: 7, queuedTotal: 7, refusedTotal: 0 });
+
+		emu.logAnalytics.settings.queueCapacity = 2;
+		emu.logAnalytics.settings.queueTimeoutMs = 50;
+		emu.logAnalytics.resetConcurrency();
+		const overflow = await Promise.all(Array.from({ length: 9 }, () => query({ query: 'SigninLogs | count' })));
+		// 5 run; 2 wait (and, the queries taking longer than the 50 ms wait, give up with 429); 2 find the queue full.
+		expect(overflow.filter((a) => a.status === 200)).toHaveLength(5);
+		expect(overflow.filter((a) => a.status === 429)).toHaveLength(4);
+		expect(emu.logAnalytics.concurrency).toMatchObject({ max: 5, queuedTotal: 2, refusedTotal: 4 });
+		Object.assign(emu.logAnalytics.settings, { queueOverConcurrencyLimit: false, queueCapacity: 200, queueTimeoutMs: 180_000 });
 	});
 
 	it("holds each seeded alert's evidence: its own query over its own window returns rows", async () => {
