@@ -8,9 +8,9 @@
  */
 import { startEmulator, type Incident } from '../emulator';
 import { seededRandom } from '../emulator/core/faults';
-import { emulatorAzureCredential, type RunningEmulator } from './fixtures/sentinel';
-import { referenceWorkflow, REFERENCE_WORKFLOWS } from './fixtures/referenceWorkflows';
-import { emulatorSignl4Credential } from './fixtures/signl4';
+import { delivered, expectDeliveredOnce, outcomeOf, storm, workflowOne, type Outcome } from './fixtures/delivery';
+import { type RunningEmulator } from './fixtures/sentinel';
+import { REFERENCE_WORKFLOWS } from './fixtures/referenceWorkflows';
 import { N8nInstance, e2eTest, eventually } from './harness';
 
 jest.setTimeout(40 * 60_000);
@@ -20,60 +20,6 @@ const KILLS = 10;
 const KILL_STORM = 500;
 const FAULT_STORM = 300;
 const OUTAGE_STORM = 40;
-
-/** Workflow 1 as imported, with the test's redelivery pace and per-poll cap. */
-function workflowOne(emu: RunningEmulator, maxPerPoll: number) {
-	const credentials = [emulatorAzureCredential(emu), emulatorSignl4Credential(emu)];
-	const workflow = referenceWorkflow('sentinelToSignl4', { credentials, workspaceArmId: emu.workspace.armId });
-	const trigger = workflow.nodes.find((node) => node.type.endsWith('.microsoftSentinelTrigger'))!;
-	Object.assign(trigger.parameters, { redeliverAfterMinutes: 1, maxWaitMinutes: 1 });
-	trigger.parameters.options = { ...(trigger.parameters.options as object), maxIncidentsPerPoll: maxPerPoll };
-	return { credentials, workflow };
-}
-
-/** A storm of New incidents; every tenth carries an analytics rule whose query the enrichment runs. */
-function storm(emu: RunningEmulator, size: number): Incident[] {
-	return Array.from({ length: size }, (_, i) =>
-		emu.sentinel.createIncident({
-			title: `Storm incident ${i + 1}`,
-			severity: (['High', 'Medium', 'Low', 'Informational'] as const)[i % 4],
-			alerts: [i % 10 === 0 ? { scheduledRule: 'signin-bruteforce' } : { productName: 'Microsoft Defender for Endpoint' }],
-		}),
-	);
-}
-
-interface Outcome {
-	size: number;
-	pagedOnce: number;
-	lost: number;
-	duplicateSignls: number;
-	taggedOnce: number;
-	commentedOnce: number;
-}
-
-function outcomeOf(emu: RunningEmulator, incidents: Incident[]): Outcome {
-	const externalId = (incident: Incident) =>
-		`sentinel:${emu.workspace.subscriptionId}:${emu.workspace.resourceGroup}:${emu.workspace.name}:${incident.name}`.toLowerCase();
-	const signlsByExternalId = new Map<string, number>();
-	for (const signl of emu.signl4.alerts()) signlsByExternalId.set(signl.externalId ?? '', (signlsByExternalId.get(signl.externalId ?? '') ?? 0) + 1);
-	const outcome: Outcome = { size: incidents.length, pagedOnce: 0, lost: 0, duplicateSignls: 0, taggedOnce: 0, commentedOnce: 0 };
-	for (const incident of incidents) {
-		const signls = signlsByExternalId.get(externalId(incident)) ?? 0;
-		if (signls === 0) outcome.lost++;
-		if (signls === 1) outcome.pagedOnce++;
-		if (signls > 1) outcome.duplicateSignls += signls - 1;
-		const current = emu.sentinel.getIncident(incident.name)!;
-		if (current.properties.labels.filter((label) => label.labelName.toLowerCase() === 'signl4').length === 1) outcome.taggedOnce++;
-		if (emu.sentinel.comments(incident.name).filter((comment) => comment.properties.message.includes('alerted in SIGNL4')).length === 1) outcome.commentedOnce++;
-	}
-	return outcome;
-}
-
-const delivered = (outcome: Outcome) => outcome.pagedOnce === outcome.size && outcome.taggedOnce === outcome.size && outcome.commentedOnce === outcome.size;
-
-function expectDeliveredOnce(outcome: Outcome): void {
-	expect(outcome).toEqual({ size: outcome.size, pagedOnce: outcome.size, lost: 0, duplicateSignls: 0, taggedOnce: outcome.size, commentedOnce: outcome.size });
-}
 
 /**
  * One scenario: an emulator, n8n with workflow 1 imported, a storm of New incidents; `during` runs once the workflow
