@@ -9,6 +9,11 @@
  * WEBHOOK_URL (n8n's public URL, for a real SIGNL4's callbacks); SIGNL4_CALLBACK_USER / SIGNL4_CALLBACK_PASSWORD.
  * `npm start -- --show-secrets` (or SHOW_SECRETS=1) prints the callback password in the outbound-webhook URL; by
  * default it is only in .n8n-demo/signl4-callback-auth.json.
+ *
+ * `npm start -- --queue` (`npm run start:queue`): the same on an n8n queue-mode cluster — PostgreSQL, Redis, the main
+ * on N8N_PORT, 2 workers and 1 webhook processor, which SIGNL4's outbound webhook calls. It prints which process is
+ * which (role, URL or port, pid, log). The cluster's folders are temporary: no state is kept between queue-mode
+ * starts (only the callback password in .n8n-demo/). scripts/start.sh installs PostgreSQL and Redis when missing.
  */
 import * as path from 'node:path';
 
@@ -17,16 +22,32 @@ import { demoInstructions, demoSettingsFromEnvironment, startDemo, type Demo } f
 const repoRoot = path.resolve(__dirname, '..');
 const n8nPort = Number(process.env.N8N_PORT ?? 5678);
 const emulatorPort = Number(process.env.EMULATOR_PORT ?? 8443);
+const queueMode = process.argv.includes('--queue');
 
 async function main(): Promise<void> {
 	const settings = demoSettingsFromEnvironment();
 	const startedAt = Date.now();
 	let demo: Demo | undefined;
 	let stopping = false;
+	let starting: Promise<Demo> | undefined;
 	const stopAll = (signal: string) => {
-		if (stopping) return;
+		if (stopping) {
+			if (queueMode && !demo) process.exit(130); // a second Ctrl-C while waiting for the start: quit at once
+			return;
+		}
 		stopping = true;
-		process.stdout.write(`\n${signal}: stopping n8n${demo?.emulator ? ' and the emulator' : ''}…\n`);
+		if (queueMode && !demo && starting) {
+			// PostgreSQL and Redis are not n8n processes the harness kills on exit: let the start finish (or fail, which
+			// stops what it started), then stop everything.
+			process.stdout.write(`\n${signal}: waiting for the start in progress, then stopping everything it started (Ctrl-C again to quit at once)…\n`);
+			void starting.then((started) => started.stop(), () => undefined).then(() => {
+				process.stdout.write('stopped.\n');
+				process.exit(0);
+			});
+			return;
+		}
+		const what = queueMode ? 'the n8n processes, Redis and PostgreSQL' : 'n8n';
+		process.stdout.write(`\n${signal}: stopping ${what}${demo?.emulator ? ' and the emulator' : ''}…\n`);
 		void (demo?.stop() ?? Promise.resolve()).then(() => {
 			process.stdout.write('stopped.\n');
 			process.exit(0);
@@ -35,14 +56,21 @@ async function main(): Promise<void> {
 	process.on('SIGINT', () => stopAll('SIGINT'));
 	process.on('SIGTERM', () => stopAll('SIGTERM'));
 
-	demo = await startDemo({
+	starting = startDemo({
 		settings,
 		userFolder: path.join(repoRoot, '.n8n-demo'),
 		n8nPort,
 		emulatorPort,
 		emulatorStateDir: path.join(repoRoot, '.emulator'),
 		log: (line) => process.stdout.write(`${line}\n`),
+		...(queueMode ? { queue: { workers: 2, webhookProcessors: 1 } } : {}),
 	});
+	try {
+		demo = await starting;
+	} catch (error) {
+		if (stopping) return; // interrupted: startDemo stopped what it had started, stopAll exits
+		throw error;
+	}
 	if (stopping) return;
 	// Secrets stay out of the output (they are in .n8n-demo/, owner-only) unless asked for.
 	const showSecrets = process.argv.includes('--show-secrets') || process.env.SHOW_SECRETS === '1';
