@@ -7,4 +7,6 @@ bash scripts/ensure-deps.sh
 for argument in "$@"; do
 	if [ "$argument" = "--queue" ]; then bash scripts/ensure-servers.sh; fi
 done
-exec npx tsx scripts/start.ts "$@"
+# node with tsx's loader rather than the tsx command: on Ctrl-C the tsx command SIGKILLs a script whose event loop is
+# busy for 60 ms (a synchronous build or tar step), before it can stop the n8n processes, Redis and PostgreSQL it started.
+exec node --import tsx scripts/start.ts "$@"
