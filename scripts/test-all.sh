@@ -15,8 +15,7 @@ echo "== lint (n8n-node lint)"
 npx n8n-node lint
 echo "== unit and emulator tests"
 unit_status=0
-# --forceExit: an SDK keep-alive handle otherwise holds the finished run open for a minute or two.
-npx jest --selectProjects unit --forceExit --json --outputFile="$results/unit.json" || unit_status=$?
+npx jest --selectProjects unit --json --outputFile="$results/unit.json" || unit_status=$?
 
 echo "== build and pack"
 npm run --silent build

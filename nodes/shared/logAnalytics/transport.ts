@@ -90,13 +90,15 @@ interface RawAnswer {
 
 /**
  * `queryWorkspace` passes on neither `onResponse` nor `abortSignal`, so each call is tagged with its own
- * `x-ms-client-request-id` and this pipeline policy hands the call's cancel signal to the request and keeps the raw
- * answer for it (status, headers and body text, before the SDK's decoding).
+ * `x-ms-client-request-id` and this pipeline policy hands the call's cancel signal (joined with its timeout) to the
+ * request and keeps the raw answer for it (status, headers and body text, before the SDK's decoding).
  */
 const REQUEST_ID_HEADER = 'x-ms-client-request-id';
 
 interface Exchange {
 	signal?: AbortSignal;
+	/** No answer within this many milliseconds aborts the request. */
+	timeoutMs: number;
 	answer?: RawAnswer;
 }
 
@@ -135,7 +137,13 @@ async function createClient(session: AzureSession): Promise<CapturingClient> {
 		name: 'n8nLogsQueryExchange',
 		async sendRequest(request, next) {
 			const exchange = exchanges.get(request.headers.get(REQUEST_ID_HEADER) ?? '');
-			if (exchange?.signal) request.abortSignal = exchange.signal;
+			if (exchange) {
+				// Not the SDK's `timeout` request option: its timer is cleared only when an answer arrives, so after a
+				// dropped connection or a cancel it keeps the process alive for the full timeout. AbortSignal.timeout's
+				// timer does not keep the process alive.
+				const timeout = AbortSignal.timeout(exchange.timeoutMs);
+				request.abortSignal = exchange.signal ? AbortSignal.any([exchange.signal, timeout]) : timeout;
+			}
 			const response = await next(request);
 			if (exchange) exchange.answer = { status: response.status, bodyAsText: response.bodyAsText, headers: response.headers.toJSON() };
 			return response;
@@ -201,16 +209,13 @@ type Attempt =
 
 async function attemptOnce({ client, exchanges }: CapturingClient, request: LogsQueryRequest): Promise<Attempt> {
 	const id = randomUUID();
-	const exchange: Exchange = { signal: request.abortSignal };
+	// A hung connection must not hold a query slot forever: the server gives up at `wait`, we a bit later.
+	const exchange: Exchange = { signal: request.abortSignal, timeoutMs: (request.serverTimeoutSeconds + 30) * 1000 };
 	exchanges.set(id, exchange);
 	try {
 		await client.queryWorkspace(request.workspaceId, request.query, toTimespanArgument(request.timespan) as never, {
 			serverTimeoutInSeconds: request.serverTimeoutSeconds,
-			requestOptions: {
-				headers: { [REQUEST_ID_HEADER]: id },
-				// A hung connection must not hold a query slot forever: the server gives up at `wait`, we a bit later.
-				timeout: (request.serverTimeoutSeconds + 30) * 1000,
-			},
+			requestOptions: { headers: { [REQUEST_ID_HEADER]: id } },
 		});
 		return exchange.answer ? { kind: 'answer', answer: exchange.answer } : { kind: 'thrown', error: new Error('The Log Analytics client returned no response') };
 	} catch (error) {
