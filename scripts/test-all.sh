@@ -23,8 +23,9 @@ tarball_dir=$(mktemp -d)
 npm pack --silent --pack-destination "$tarball_dir" >/dev/null
 export SENTINEL_SIGNL4_TARBALL=$(ls "$tarball_dir"/*.tgz)
 
-echo "== end to end in a real n8n (and its editor in Chromium)"
+echo "== end to end in a real n8n (and its editor in Chromium; queue mode on PostgreSQL and Redis)"
 bash scripts/ensure-browser.sh
+bash scripts/ensure-servers.sh
 e2e_status=0
 npx jest --selectProjects e2e --runInBand --json --outputFile="$results/e2e.json" || e2e_status=$?
 
