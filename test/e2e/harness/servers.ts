@@ -38,6 +38,18 @@ export interface RedisServer {
 
 let serversEnsured = false;
 
+/** Servers started and not yet stopped; killed when the test process exits without stopping them (a crashed run). */
+const liveServers = new Set<ChildProcess>();
+process.once('exit', () => {
+	for (const child of liveServers) child.kill('SIGKILL');
+});
+
+function track(child: ChildProcess): ChildProcess {
+	liveServers.add(child);
+	child.once('exit', () => liveServers.delete(child));
+	return child;
+}
+
 /** Installs Debian's postgresql and redis-server once per test process when they are missing. */
 export function ensureServersInstalled(): void {
 	if (serversEnsured) return;
@@ -158,7 +170,7 @@ export async function startPostgres(options: { folder?: string; port?: number; l
 	const [command, args] = asAccount(account, path.join(bin, 'postgres'), [
 		'-D', dataDir, '-p', String(port), '-k', folder, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200',
 	]);
-	const child = spawn(command, args, { stdio: ['ignore', logFd, logFd], cwd: folder });
+	const child = track(spawn(command, args, { stdio: ['ignore', logFd, logFd], cwd: folder }));
 	fs.closeSync(logFd);
 	const deadline = Date.now() + START_TIMEOUT_MS;
 	for (;;) {
@@ -210,11 +222,11 @@ export async function startRedis(options: { folder?: string; port?: number; labe
 	const log = path.join(folder, 'redis.log');
 	const port = options.port ?? (await freePort());
 	const logFd = fs.openSync(log, 'a', 0o600);
-	const child = spawn(
+	const child = track(spawn(
 		'redis-server',
 		['--port', String(port), '--bind', '127.0.0.1', '--dir', folder, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--protected-mode', 'yes'],
 		{ stdio: ['ignore', logFd, logFd], cwd: folder },
-	);
+	));
 	fs.closeSync(logFd);
 	const deadline = Date.now() + START_TIMEOUT_MS;
 	while (!(await tcpAnswers(port, Buffer.from('PING\r\n'), /\+PONG/))) {
