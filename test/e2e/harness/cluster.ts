@@ -30,7 +30,7 @@ function queueEnvironment(db: DatabaseServer, redis: RedisServer, extra: Record<
 		EXECUTIONS_MODE: 'queue',
 		...db.n8nEnvironment(),
 		...redis.n8nEnvironment(),
-		// n8n 2.x offloads manual executions to workers too; said explicitly so the recipe is complete.
+		// Runs started in the editor go to the workers as well (n8n 2.41 runs them on the main unless told).
 		OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
 		...extra,
 	};
@@ -59,28 +59,32 @@ export class N8nCluster {
 		const label = options.label ?? 'cluster';
 		const [db, redis] = await Promise.all([startPostgres({ label: `${label}-postgres` }), startRedis({ label: `${label}-redis` })]);
 		const env = queueEnvironment(db, redis, options.env);
-		const started: N8nInstance[] = [];
 		const processOptions = (role: 'main' | 'worker' | 'webhook', name: string) => ({
 			role,
 			label: `${label}-${name}`,
 			env,
 			...(role === 'main' && options.mainPort ? { port: options.mainPort } : {}),
 		});
+		let main: N8nInstance | undefined;
 		try {
 			// The main first: it runs the database migrations and imports the fixtures the others will read.
-			const main = await N8nInstance.start({ ...processOptions('main', 'main'), credentials: options.credentials, workflows: options.workflows });
-			started.push(main);
-			const others = await Promise.all([
+			main = await N8nInstance.start({ ...processOptions('main', 'main'), credentials: options.credentials, workflows: options.workflows });
+			const starts = await Promise.allSettled([
 				...Array.from({ length: options.workers ?? 2 }, (_, i) => N8nInstance.start(processOptions('worker', `worker-${i + 1}`))),
-				...Array.from({ length: options.webhookProcessors ?? 1 }, (_, i) =>
-					N8nInstance.start(processOptions('webhook', `webhook-${i + 1}`)),
-				),
-			].map((promise) => promise.then((instance) => (started.push(instance), instance))));
+				...Array.from({ length: options.webhookProcessors ?? 1 }, (_, i) => N8nInstance.start(processOptions('webhook', `webhook-${i + 1}`))),
+			]);
+			const others = starts.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+			const failed = starts.find((result): result is PromiseRejectedResult => result.status === 'rejected');
+			if (failed) {
+				// Every process that did start is stopped (N8nInstance.start stops its own on failure).
+				await Promise.allSettled(others.map((instance) => instance.stop()));
+				throw failed.reason;
+			}
 			const workers = others.filter((instance) => instance.role === 'worker');
 			const webhooks = others.filter((instance) => instance.role === 'webhook');
 			return new N8nCluster(db, redis, main, workers, webhooks);
 		} catch (error) {
-			await Promise.allSettled(started.map((instance) => instance.stop()));
+			await main?.stop();
 			await Promise.allSettled([db.stop(), redis.stop()]);
 			throw error;
 		}

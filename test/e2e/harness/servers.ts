@@ -24,6 +24,8 @@ export interface DatabaseServer {
 	database: string;
 	user: string;
 	password: string;
+	pid: number | undefined;
+	logPath: string;
 	/** The n8n environment that points at it. */
 	n8nEnvironment(): Record<string, string>;
 	stop(): Promise<void>;
@@ -32,6 +34,8 @@ export interface DatabaseServer {
 export interface RedisServer {
 	host: string;
 	port: number;
+	pid: number | undefined;
+	logPath: string;
 	n8nEnvironment(): Record<string, string>;
 	stop(): Promise<void>;
 }
@@ -170,7 +174,8 @@ export async function startPostgres(options: { folder?: string; port?: number; l
 	const [command, args] = asAccount(account, path.join(bin, 'postgres'), [
 		'-D', dataDir, '-p', String(port), '-k', folder, '-c', 'listen_addresses=127.0.0.1', '-c', 'fsync=off', '-c', 'max_connections=200',
 	]);
-	const child = track(spawn(command, args, { stdio: ['ignore', logFd, logFd], cwd: folder }));
+	// Own process group: a terminal's Ctrl-C must not stop the database under the n8n processes still shutting down.
+	const child = track(spawn(command, args, { stdio: ['ignore', logFd, logFd], cwd: folder, detached: true }));
 	fs.closeSync(logFd);
 	const deadline = Date.now() + START_TIMEOUT_MS;
 	for (;;) {
@@ -194,6 +199,8 @@ export async function startPostgres(options: { folder?: string; port?: number; l
 		database,
 		user,
 		password,
+		pid: child.pid,
+		logPath: log,
 		n8nEnvironment: () => ({
 			DB_TYPE: 'postgresdb',
 			DB_POSTGRESDB_HOST: '127.0.0.1',
@@ -225,7 +232,7 @@ export async function startRedis(options: { folder?: string; port?: number; labe
 	const child = track(spawn(
 		'redis-server',
 		['--port', String(port), '--bind', '127.0.0.1', '--dir', folder, '--save', '', '--appendonly', 'no', '--daemonize', 'no', '--protected-mode', 'yes'],
-		{ stdio: ['ignore', logFd, logFd], cwd: folder },
+		{ stdio: ['ignore', logFd, logFd], cwd: folder, detached: true },
 	));
 	fs.closeSync(logFd);
 	const deadline = Date.now() + START_TIMEOUT_MS;
@@ -237,6 +244,8 @@ export async function startRedis(options: { folder?: string; port?: number; labe
 	return {
 		host: '127.0.0.1',
 		port,
+		pid: child.pid,
+		logPath: log,
 		n8nEnvironment: () => ({ QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(port) }),
 		stop: async () => {
 			child.kill('SIGTERM');
