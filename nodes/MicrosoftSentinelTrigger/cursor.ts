@@ -62,6 +62,24 @@ export interface CursorIncident {
 	incidentNumber: number;
 	createdTimeUtc: string;
 	lastModifiedTimeUtc: string;
+	/** Sentinel's severity (High, Medium, Low, Informational): what is paged first. */
+	severity?: string;
+}
+
+const SEVERITY_RANK: Record<string, number> = { high: 0, medium: 1, low: 2, informational: 3 };
+
+/** 0 for High … 3 for Informational, 4 for anything else. */
+export function severityRank(severity: string | undefined): number {
+	return SEVERITY_RANK[(severity ?? '').toLowerCase()] ?? 4;
+}
+
+/** Delivery order: most severe first; within a severity the oldest first (creation time, then number). */
+export function compareForDelivery(a: CursorIncident, b: CursorIncident): number {
+	return (
+		severityRank(a.severity) - severityRank(b.severity) ||
+		timeMs(a.createdTimeUtc) - timeMs(b.createdTimeUtc) ||
+		a.incidentNumber - b.incidentNumber
+	);
 }
 
 export interface CursorFilters {
@@ -285,30 +303,40 @@ function copyState(state: CursorState): CursorState {
 
 /**
  * Decides a poll. `incidents` must be in the order the query returned them (ascending modification time).
- * Processing stops at the cap; the watermark moves only as far as what was processed, so the rest is
- * returned by the next poll's query.
+ *
+ * What is emitted is ordered for delivery, most severe first and oldest first within a severity, and a cap takes
+ * from the front of that order, so in a storm a High is paged before the Lows listed ahead of it. The watermark
+ * moves only as far as the first incident left for a later poll (in modification order), so the next poll's query
+ * returns that one again; incidents emitted beyond it are returned again too and recognised by their number
+ * (created) or modification time (updated), so nothing is emitted twice.
  */
 export function planPoll<T extends CursorIncident>(state: CursorState, incidents: T[], options: PlanOptions): PollPlan<T> {
 	const working = copyState(state);
-	const emit: PollPlan<T>['emit'] = [];
-	let capped = false;
 
-	for (const incident of incidents) {
-		if (options.maxPerPoll > 0 && emit.length >= options.maxPerPoll) {
-			capped = true;
-			break;
-		}
+	// One candidate per incident number: a listing that pages while incidents change can return one twice.
+	const candidates = new Map<number, { index: number; incident: T; event: IncidentEvent }>();
+	incidents.forEach((incident, index) => {
+		const event = options.isExcluded?.(incident) ? undefined : classifyIncident(state, incident, options.events);
+		if (event) candidates.set(incident.incidentNumber, { index, incident, event });
+		else candidates.delete(incident.incidentNumber);
+	});
+	const ordered = [...candidates.values()].sort((a, b) => compareForDelivery(a.incident, b.incident));
+	const chosen = options.maxPerPoll > 0 ? ordered.slice(0, options.maxPerPoll) : ordered;
+	const left = ordered.slice(chosen.length);
+	const processedUpTo = left.length ? Math.min(...left.map((candidate) => candidate.index)) : incidents.length;
+
+	for (const incident of incidents.slice(0, processedUpTo)) {
 		const modified = timeMs(incident.lastModifiedTimeUtc);
-		const event = options.isExcluded?.(incident) ? undefined : classifyIncident(working, incident, options.events);
-		if (event) {
-			emit.push({ incident, event });
-			recordEmitted(working, incident);
-		}
 		if (working.watermark === undefined || modified > working.watermark) working.watermark = modified;
 		if (working.maxNumber === undefined || incident.incidentNumber > working.maxNumber) working.maxNumber = incident.incidentNumber;
 	}
+	for (const { incident } of chosen) recordEmitted(working, incident);
 
-	return { emit, next: pruneState(working, options.nowMs, options.maxAgeHours, options.events), capped };
+	return {
+		emit: chosen.map(({ incident, event }) => ({ incident, event })),
+		next: pruneState(working, options.nowMs, options.maxAgeHours, options.events),
+		capped: left.length > 0,
+	};
 }
 
 /**

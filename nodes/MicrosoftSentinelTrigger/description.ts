@@ -172,8 +172,9 @@ export const triggerProperties: INodeProperties[] = [
 				name: 'maxIncidentsPerPoll',
 				type: 'number',
 				typeOptions: { minValue: 0 },
-				default: 100,
-				description: 'Emit at most this many incidents per poll (0 = no limit); the rest follow on the next poll, in order',
+				default: 0,
+				description:
+					'Emit at most this many incidents per poll (0 = no limit, the default); the rest follow on the next poll. Incidents are emitted most severe first, oldest first within a severity, so a limit keeps the most severe.',
 			},
 		],
 	},

@@ -15,7 +15,7 @@ import {
 } from '../shared/sentinel/incidentsApi';
 import type { RawIncident } from '../shared/sentinel/types';
 import {
-	classifyIncident,
+	compareForDelivery,
 	planPoll,
 	pollQuery,
 	readState,
@@ -141,7 +141,7 @@ function readSettings(context: IPollFunctions): TriggerSettings {
 		events: context.getNodeParameter('event', 'created') as TriggerEvents,
 		includeAlerts: context.getNodeParameter('includeAlerts', true) as boolean,
 		includeEntities: context.getNodeParameter('includeEntities', true) as boolean,
-		maxPerPoll: Math.max(0, Math.floor(Number(options.maxIncidentsPerPoll ?? 100))),
+		maxPerPoll: Math.max(0, Math.floor(Number(options.maxIncidentsPerPoll ?? 0))),
 		isExcluded: (incident) => {
 			const title = (incident.properties.title ?? '').toLowerCase();
 			if (excludedTitles.some((phrase) => title.includes(phrase))) return true;
@@ -161,6 +161,7 @@ function toCursorIncident(raw: RawIncident): ListedIncident {
 		incidentNumber: raw.properties.incidentNumber,
 		createdTimeUtc: raw.properties.createdTimeUtc,
 		lastModifiedTimeUtc: raw.properties.lastModifiedTimeUtc,
+		severity: raw.properties.severity,
 		raw,
 	};
 }
@@ -352,9 +353,8 @@ export async function pollIncidents(this: IPollFunctions): Promise<INodeExecutio
 		const nowMs = Date.now();
 		const query: IncidentListQuery = { ...pollQuery(state, settings.filters, nowMs), top: PAGE_SIZE };
 
-		// Read pages until there is enough to emit or nothing more; the plan below decides exactly.
+		// Read every page (up to the bound): the most severe incidents go first, wherever the listing has them.
 		const listed: ListedIncident[] = [];
-		let candidates = 0;
 		let nextLink: string | undefined;
 		let pages = 0;
 		do {
@@ -362,14 +362,10 @@ export async function pollIncidents(this: IPollFunctions): Promise<INodeExecutio
 			const page = await connection.call(action, (client) =>
 				fetchIncidentPage(client, settings.workspace, query, connection.armEndpoint, link),
 			);
-			for (const raw of page.incidents) {
-				const incident = toCursorIncident(raw);
-				listed.push(incident);
-				if (!settings.isExcluded(raw) && classifyIncident(state, incident, settings.events)) candidates++;
-			}
+			for (const raw of page.incidents) listed.push(toCursorIncident(raw));
 			nextLink = page.nextLink;
 			pages++;
-		} while (nextLink && pages < MAX_PAGES_PER_POLL && (settings.maxPerPoll === 0 || candidates < settings.maxPerPoll));
+		} while (nextLink && pages < MAX_PAGES_PER_POLL);
 
 		const plan = planPoll(state, listed, {
 			events: settings.events,
@@ -402,6 +398,8 @@ export async function pollIncidents(this: IPollFunctions): Promise<INodeExecutio
 				delivery: { attempt: tracked?.[4] ?? 1, firstEmittedAt: isoFromSeconds(tracked?.[2] ?? Math.floor(nowMs / 1000)) },
 			});
 		}
+		// Redeliveries and new emissions together, most severe first: the workflow pages in this order.
+		emissions.sort((a, b) => compareForDelivery(toCursorIncident(a.incident), toCursorIncident(b.incident)));
 		const items = settings.delivery.atLeastOnce
 			? await toItemsHoldingBackFailures(this, connection, settings, next, emissions, nowMs)
 			: await toItems(connection, settings, emissions);

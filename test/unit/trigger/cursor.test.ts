@@ -62,11 +62,11 @@ describe('trigger cursor: queries', () => {
 
 describe('trigger cursor: planning a poll', () => {
 	it('emits every incident once, whatever order numbers and creation times are in', () => {
-		// #12 was created before #11 (creation order differs from number order).
+		// #12 was created before #11 (creation order differs from number order); delivery is oldest first.
 		const first = plan(emptyState(WS), [incident(11, 30, 20), incident(12, 40, 10)]);
 		expect(first.emit.map((e) => [e.incident.incidentNumber, e.event])).toEqual([
-			[11, 'created'],
 			[12, 'created'],
+			[11, 'created'],
 		]);
 		expect(first.next.watermark).toBe(NOW - minutes(10));
 		// The look-back returns both again plus a newcomer with a lower creation time than either.
@@ -100,6 +100,37 @@ describe('trigger cursor: planning a poll', () => {
 		const third = plan(second.next, incidents, { maxPerPoll: 2 });
 		expect(third.emit.map((e) => e.incident.incidentNumber)).toEqual([5]);
 		expect(third.capped).toBe(false);
+	});
+
+	it('emits the most severe first, oldest first within a severity, and a cap takes the most severe', () => {
+		const severities = ['Low', 'High', 'Informational', 'Medium', 'High', 'Low', 'Medium', 'High'];
+		// Listed in modification order; created in number order (#1 oldest).
+		const storm = severities.map((severity, i) => ({ ...incident(i + 1, 60 - i, 40 - i), severity }));
+		const all = plan(emptyState(WS), storm);
+		expect(all.emit.map((e) => `${e.incident.severity}#${e.incident.incidentNumber}`)).toEqual([
+			'High#2', 'High#5', 'High#8', 'Medium#4', 'Medium#7', 'Low#1', 'Low#6', 'Informational#3',
+		]);
+		expect(all.capped).toBe(false);
+		expect(all.next.watermark).toBe(NOW - minutes(33));
+
+		// Capped at 3: the three Highs, although five incidents are listed before the last of them. The watermark stays
+		// before #1 (the first one left), so the next poll's query returns the rest again.
+		const first = plan(emptyState(WS), storm, { maxPerPoll: 3 });
+		expect(first.emit.map((e) => e.incident.incidentNumber)).toEqual([2, 5, 8]);
+		expect(first.capped).toBe(true);
+		expect(first.next.watermark).toBeUndefined();
+		const second = plan(first.next, storm, { maxPerPoll: 3 });
+		expect(second.emit.map((e) => e.incident.incidentNumber)).toEqual([4, 7, 1]);
+		expect(second.next.watermark).toBe(NOW - minutes(39));
+		const third = plan(second.next, storm.slice(2), { maxPerPoll: 3 });
+		expect(third.emit.map((e) => e.incident.incidentNumber)).toEqual([6, 3]);
+		expect(third.capped).toBe(false);
+		expect(plan(third.next, storm, { maxPerPoll: 3 }).emit).toEqual([]);
+	});
+
+	it('emits an incident the listing returned twice (it changed while paging) once', () => {
+		const result = plan(emptyState(WS), [incident(1, 10, 9), incident(2, 10, 8), incident(1, 10, 7)], { events: 'createdOrUpdated' });
+		expect(result.emit.map((e) => e.incident.incidentNumber)).toEqual([1, 2]);
 	});
 
 	it('skips excluded incidents but still moves past them', () => {

@@ -120,6 +120,30 @@ describe('Microsoft Sentinel Trigger', () => {
 		expect(await node.poll()).toBeNull();
 	});
 
+	it('in a storm emits the most severe first, a cap keeping the most severe, every incident once over the polls', async () => {
+		const severities = ['Low', 'Informational', 'Medium', 'Low', 'High', 'Low', 'Medium', 'High', 'Informational', 'Low'] as const;
+		const created = severities.map((severity) => emu.sentinel.createIncident({ severity }));
+		const severityOf = new Map(created.map((i) => [i.properties.incidentNumber, i.properties.severity]));
+		const uncapped = trigger({ includeAlerts: false, includeEntities: false });
+		const all = items(await uncapped.poll());
+		expect(all.map((i) => i.severity)).toEqual(['High', 'High', 'Medium', 'Medium', 'Low', 'Low', 'Low', 'Low', 'Informational', 'Informational']);
+		// Oldest first within a severity.
+		expect(all.filter((i) => i.severity === 'Low').map((i) => i.incidentNumber)).toEqual(
+			created.filter((i) => i.properties.severity === 'Low').map((i) => i.properties.incidentNumber),
+		);
+
+		const capped = trigger({ includeAlerts: false, includeEntities: false, options: { maxIncidentsPerPoll: 4 } });
+		const polls: number[][] = [];
+		for (let poll = 0; poll < 4; poll++) polls.push(numbers(await capped.poll()));
+		expect(polls.map((batch) => batch.map((n) => severityOf.get(n)))).toEqual([
+			['High', 'High', 'Medium', 'Medium'],
+			['Low', 'Low', 'Low', 'Low'],
+			['Informational', 'Informational'],
+			[],
+		]);
+		expect(polls.flat().sort((x, y) => x - y)).toEqual(created.map((i) => i.properties.incidentNumber));
+	});
+
 	it('never misses an incident whose number is out of creation order', async () => {
 		const node = trigger({ includeAlerts: false, includeEntities: false });
 		const first = emu.sentinel.createIncident();
