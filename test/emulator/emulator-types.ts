@@ -1,10 +1,14 @@
+import type { ArmOperationKind, BucketLimit, BucketState } from './arm/arm-headers';
 import type { SentinelApi } from './arm/sentinel/sentinel-service';
 import type { ActiveFault, FaultSpec } from './core/faults';
 import type { RecordedRequest } from './core/request-log';
 import type { RouteId } from './core/route-ids';
+import type { LimitsMode } from './core/limits';
 import type { Principal } from './entra/directory';
 import type { LogAnalyticsApi } from './loganalytics/loganalytics-module';
+import type { RequestWindowState } from './loganalytics/request-limit';
 import type { Signl4Api } from './signl4/signl4-service';
+import type { PlanLimits } from './signl4/throttle';
 
 export interface StartOptions {
 	/** 0 = random (default). */
@@ -21,6 +25,44 @@ export interface StartOptions {
 	generatorSeed?: number;
 	/** Generate new TLS keys instead of reusing this process's set (default false; key generation is the slow part of start-up). */
 	freshTls?: boolean;
+	/**
+	 * `'enforced'`: Resource Manager's token buckets and Log Analytics' 200 requests / 30 s answer 429, and Log
+	 * Analytics queues queries past 5 at once, as the real services do. `'reported'` (default here; the CLI defaults to
+	 * `'enforced'`): buckets and windows are counted (ARM's `x-ms-ratelimit-remaining-*` headers) but never refuse.
+	 * SIGNL4's plan windows are enforced in both.
+	 */
+	limits?: LimitsMode;
+	/** The clock (epoch ms) ARM's buckets and Log Analytics' windows are measured on; default `Date.now`. */
+	limitsClock?: () => number;
+}
+
+export interface LimitsDrainOptions {
+	/** Which service's limit (default both). */
+	service?: 'arm' | 'loganalytics';
+	/** ARM operation types to empty (default all three). */
+	kinds?: ArmOperationKind[];
+	/** Object id of the principal (default `emulator.principal.objectId`). */
+	principal?: string;
+}
+
+/** What `GET /_emulator/limits` and `emulator.limits.state()` report. */
+export interface LimitsState {
+	mode: LimitsMode;
+	arm: { buckets: Record<ArmOperationKind, BucketLimit>; state: BucketState[] };
+	loganalytics: { requestLimit: number; requestWindowSeconds: number; windows: RequestWindowState[]; concurrencyLimit: number; queueing: boolean };
+	/** SIGNL4's plan windows (signl4/throttle.ts) are enforced whatever the mode. */
+	signl4: { enforced: true; plan: PlanLimits };
+}
+
+/** `emulator.limits`: the one switch for every enforced limit, plus test helpers. */
+export interface LimitsApi {
+	readonly mode: LimitsMode;
+	set(mode: LimitsMode): void;
+	/** Every ARM bucket full and every Log Analytics window empty again (SIGNL4's windows: `signl4.resetThrottling`). */
+	reset(): void;
+	/** Empties a principal's ARM buckets / fills its Log Analytics window now: its next request is refused (when enforced). */
+	drain(options?: LimitsDrainOptions): void;
+	state(): LimitsState;
 }
 
 export interface WorkspaceDescriptor {
@@ -59,7 +101,11 @@ export interface Emulator {
 		setTokenLifetime(seconds: number): void;
 		/** Tokens issued so far are now rejected as expired. */
 		expireAllTokens(): void;
+		/** Registers another app in the tenant (own client id, secret and object id; same certificate). */
+		addPrincipal(displayName?: string): Principal;
 	};
+	/** Service limits: enforced (429s as the real services answer them) or only reported. */
+	limits: LimitsApi;
 	/** Every request to an emulated service (control API calls are not recorded). */
 	requests: RecordedRequest[];
 	requestCount(route?: RouteId | 'unmatched'): number;

@@ -6,6 +6,8 @@ import { SentinelService } from './arm/sentinel/sentinel-service';
 import { ArmTopology, type WorkspaceInfo } from './arm/topology';
 import { controlRoutes } from './control/control-routes';
 import { FaultInjector } from './core/faults';
+import { isLimitsMode, LimitsSwitch } from './core/limits';
+import { ARM_BUCKET_LIMITS, ARM_OPERATION_KINDS } from './arm/arm-headers';
 import { RequestLog } from './core/request-log';
 import { startHttpsServer } from './core/server';
 import type { ServiceModule } from './core/service-module';
@@ -16,9 +18,11 @@ import { LogAnalyticsModule } from './loganalytics/loganalytics-module';
 import { Signl4Module, SIGNL4_PREFIX } from './signl4/signl4-module';
 import { Signl4Service } from './signl4/signl4-service';
 import { TokenStore } from './entra/token-store';
-import type { Emulator, StartOptions, WorkspaceDescriptor } from './emulator-types';
+import type { Emulator, LimitsApi, StartOptions, WorkspaceDescriptor } from './emulator-types';
 
-export type { Emulator, StartOptions, WorkspaceDescriptor } from './emulator-types';
+export type { Emulator, LimitsApi, LimitsDrainOptions, LimitsState, StartOptions, WorkspaceDescriptor } from './emulator-types';
+export type { LimitsMode } from './core/limits';
+export type { ArmOperationKind } from './arm/arm-headers';
 export type { RouteId } from './core/route-ids';
 export type { RecordedRequest } from './core/request-log';
 export type { FaultSpec } from './core/faults';
@@ -47,13 +51,17 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 	const stateDir = options.stateDir ?? mkdtempSync(path.join(tmpdir(), 'sentinel-emulator-'));
 	mkdirSync(stateDir, { recursive: true });
 
+	const limitsMode = options.limits ?? 'reported';
+	if (!isLimitsMode(limitsMode)) throw new Error(`limits must be 'enforced' or 'reported', not '${String(limitsMode)}'`);
+	const limits = new LimitsSwitch(limitsMode, options.limitsClock ?? Date.now);
+
 	const tls = await emulatorTls(options.freshTls);
 	const directory = new Directory(tls);
 	const tokens = new TokenStore(options.tokenLifetimeSeconds ?? 3599);
 	const topology = new ArmTopology(directory.tenantId);
 	const sentinel = new SentinelService(topology, directory.tenantId, options.generatorSeed ?? 1);
-	const arm = new ArmModule(tokens, topology, sentinel, directory.tenantId);
-	const logAnalytics = new LogAnalyticsModule(tokens, topology, sentinel, directory.tenantId, options.generatorSeed ?? 1);
+	const arm = new ArmModule(tokens, topology, sentinel, directory.tenantId, limits);
+	const logAnalytics = new LogAnalyticsModule(tokens, topology, sentinel, directory.tenantId, options.generatorSeed ?? 1, limits);
 	// Registering a service = constructing its module and listing it here.
 	const signl4 = new Signl4Service();
 	const modules: ServiceModule[] = [new EntraModule(directory, tokens), arm, logAnalytics, new Signl4Module(signl4)];
@@ -87,6 +95,44 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		armId: ws.armId,
 	});
 	const url = `https://${host.includes(':') ? `[${host}]` : host}:${server.port}`;
+	const laWindow = () => ({ limit: logAnalytics.settings.requestLimit, windowMs: logAnalytics.settings.requestWindowSeconds * 1000 });
+	const limitsApi: LimitsApi = {
+		get mode() {
+			return limits.mode;
+		},
+		set: (mode) => {
+			if (!isLimitsMode(mode)) throw new Error(`limits must be 'enforced' or 'reported', not '${String(mode)}'`);
+			limits.mode = mode;
+		},
+		reset: () => {
+			arm.buckets.reset();
+			logAnalytics.requestWindows.reset();
+		},
+		drain: ({ service, kinds, principal = directory.principal.objectId } = {}) => {
+			if (!service || service === 'arm') {
+				arm.buckets.drain(topology.subscriptions.map((sub) => sub.subscriptionId), principal, kinds ?? ARM_OPERATION_KINDS);
+			}
+			if (!service || service === 'loganalytics') {
+				const { limit, windowMs } = laWindow();
+				logAnalytics.requestWindows.drain(principal, limit, windowMs);
+			}
+		},
+		state: () => {
+			const { limit, windowMs } = laWindow();
+			return {
+				mode: limits.mode,
+				arm: { buckets: { ...ARM_BUCKET_LIMITS }, state: arm.buckets.state() },
+				loganalytics: {
+					requestLimit: limit,
+					requestWindowSeconds: logAnalytics.settings.requestWindowSeconds,
+					windows: logAnalytics.requestWindows.state(limit, windowMs),
+					concurrencyLimit: logAnalytics.settings.concurrencyLimit,
+					queueing: logAnalytics.queueing,
+				},
+				signl4: { enforced: true, plan: signl4.plan },
+			};
+		},
+	};
 	emulator = {
 		url,
 		caPem: tls.ca.certPem,
@@ -108,7 +154,9 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 				tokens.lifetimeSeconds = seconds;
 			},
 			expireAllTokens: () => tokens.expireAll(),
+			addPrincipal: (displayName) => directory.addPrincipal(displayName),
 		},
+		limits: limitsApi,
 		requests: log.entries,
 		requestCount: (route) => log.count(route),
 		clearRequests: () => log.clear(),

@@ -2,6 +2,7 @@ import { cloudError } from '../core/json';
 import type { HttpResponse, RequestContext, RouteDefinition } from '../core/http-types';
 import type { RouteMatch } from '../core/router';
 import type { ServiceModule } from '../core/service-module';
+import type { LimitsSwitch } from '../core/limits';
 import type { TokenStore } from '../entra/token-store';
 import { RateLimitBuckets } from './arm-headers';
 import { ArmPipeline } from './arm-pipeline';
@@ -15,14 +16,18 @@ import type { ArmTopology } from './topology';
 export class ArmModule implements ServiceModule {
 	readonly name = 'arm';
 	readonly pipeline: ArmPipeline;
+	/** The token buckets per subscription, principal and operation type (see arm-headers.ts). */
+	readonly buckets: RateLimitBuckets;
 
 	constructor(
 		tokens: TokenStore,
 		private readonly topology: ArmTopology,
 		private readonly sentinel: SentinelService,
 		tenantId: string,
+		limits: LimitsSwitch,
 	) {
-		this.pipeline = new ArmPipeline(tokens, topology, new RateLimitBuckets(), tenantId);
+		this.buckets = new RateLimitBuckets(limits.now);
+		this.pipeline = new ArmPipeline(tokens, topology, this.buckets, tenantId, limits);
 	}
 
 	routes(): RouteDefinition[] {

@@ -3,7 +3,8 @@ import { cloudError } from '../core/json';
 import type { HttpMethod, HttpResponse, RequestContext, RouteDefinition, ServiceErrorStyle } from '../core/http-types';
 import type { ArmRouteId } from '../core/route-ids';
 import type { IssuedToken, TokenStore } from '../entra/token-store';
-import { armHeaders, operationKind, type RateLimitBuckets } from './arm-headers';
+import type { LimitsSwitch } from '../core/limits';
+import { armHeaders, operationKind, operationName, type ArmOperationKind, type RateLimitBuckets } from './arm-headers';
 import type { ArmTopology, SubscriptionInfo, WorkspaceInfo } from './topology';
 
 /** Audiences ARM accepts, as named in its InvalidAuthenticationTokenAudience message. */
@@ -38,6 +39,7 @@ export class ArmPipeline {
 		private readonly topology: ArmTopology,
 		private readonly buckets: RateLimitBuckets,
 		private readonly tenantId: string,
+		private readonly limits: LimitsSwitch,
 	) {}
 
 	readonly errorStyle: ServiceErrorStyle = {
@@ -63,18 +65,32 @@ export class ArmPipeline {
 		};
 	}
 
-	/** Headers for an answer outside a route (unmatched paths). */
+	/**
+	 * Headers for an answer outside a route (unmatched paths, wrong methods): the caller's bucket is charged but never
+	 * refuses (these answers are errors anyway); without a valid token the headers only report.
+	 */
 	headersFor(ctx: RequestContext): Record<string, string | number> {
-		return armHeaders(ctx, this.buckets.take(this.subscriptionOf(ctx), operationKind(ctx.method)));
+		const kind = operationKind(ctx.method);
+		const actor = this.actorOf(ctx, true);
+		const subscription = this.subscriptionOf(ctx);
+		const remaining = actor === 'unknown' ? this.buckets.peek(subscription, actor, kind) : this.buckets.take(subscription, actor, kind, false).remaining;
+		return armHeaders(ctx, remaining);
 	}
 
 	private async run(spec: ArmRouteSpec, ctx: RequestContext): Promise<HttpResponse> {
-		const withHeaders = (response: HttpResponse): HttpResponse => ({
-			...response,
-			headers: { ...this.headersFor(ctx), ...(response.headers ?? {}) },
-		});
 		const auth = this.authenticate(ctx);
 		if ('status' in auth) return auth;
+
+		// Throttling comes right after authentication: a request that passes it spends one token of its
+		// subscription's, principal's and operation type's bucket; with limits enforced an empty bucket answers 429.
+		const kind = operationKind(ctx.method);
+		const subscription = this.subscriptionOf(ctx);
+		const decision = this.buckets.take(subscription, auth.objectId, kind, this.limits.enforced);
+		if (!decision.allowed) return this.throttled(ctx, subscription, auth.objectId, kind, decision.retryAfterSeconds);
+		const withHeaders = (response: HttpResponse): HttpResponse => ({
+			...response,
+			headers: { ...armHeaders(ctx, decision.remaining), ...(response.headers ?? {}) },
+		});
 
 		const apiVersion = ctx.query['api-version'];
 		if (!apiVersion) {
@@ -156,30 +172,39 @@ export class ArmPipeline {
 	}
 
 	private faultResponse(ctx: RequestContext, status: number, retryAfterSeconds: number | undefined): HttpResponse {
-		const kind = operationKind(ctx.method);
-		const retry: Record<string, number> = retryAfterSeconds !== undefined ? { 'retry-after': retryAfterSeconds } : {};
 		if (status === 429) {
-			const subscription = this.subscriptionOf(ctx);
-			const operation = kind === 'reads' ? 'read' : kind === 'deletes' ? 'delete' : 'write';
-			return cloudError(
-				429,
-				'SubscriptionRequestsThrottled',
-				`Number of '${operation}' requests for subscription '${subscription}' actor '${this.actorOf(ctx)}' exceeded. Please try again after '${retryAfterSeconds ?? 17}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling`,
-				{ ...armHeaders(ctx, 0), ...retry, 'x-ms-failure-cause': 'gateway' },
-			);
+			// The fault injector always gives a 429 its Retry-After (default 1).
+			return this.throttled(ctx, this.subscriptionOf(ctx), this.actorOf(ctx), operationKind(ctx.method), retryAfterSeconds ?? 1);
 		}
+		const retry: Record<string, number> = retryAfterSeconds !== undefined ? { 'retry-after': retryAfterSeconds } : {};
 		const [code, message] = FAULT_MESSAGES[status] ?? ['InternalServerError', 'Encountered internal server error.'];
 		return cloudError(status, code, message, { ...armHeaders(ctx, undefined), ...retry });
+	}
+
+	/**
+	 * ARM's answer when a token bucket is empty (or a fault says so): 429 `SubscriptionRequestsThrottled` naming the
+	 * operation type, subscription and actor (the caller's object id), `Retry-After` in seconds and the bucket's
+	 * remaining-header at 0. Wording as ARM sends it since the token-bucket throttling (README, "Rate limits").
+	 */
+	private throttled(ctx: RequestContext, subscription: string, actor: string, kind: ArmOperationKind, retryAfterSeconds: number): HttpResponse {
+		return cloudError(
+			429,
+			'SubscriptionRequestsThrottled',
+			`Number of '${operationName(kind)}' requests for subscription '${subscription}' actor '${actor}' exceeded. Please try again after '${retryAfterSeconds}' seconds after additional tokens are available. Refer to https://aka.ms/arm-throttling for additional information.`,
+			{ ...armHeaders(ctx, 0), 'retry-after': retryAfterSeconds, 'x-ms-failure-cause': 'gateway' },
+		);
 	}
 
 	private subscriptionOf(ctx: RequestContext): string {
 		return /\/subscriptions\/([^/?]+)/i.exec(ctx.rawPath)?.[1] ?? this.topology.subscriptions[0].subscriptionId;
 	}
 
-	private actorOf(ctx: RequestContext): string {
+	/** The caller's object id from its bearer token (also an expired one: a fault answers before authentication). */
+	private actorOf(ctx: RequestContext, validOnly = false): string {
 		const token = /^Bearer\s+(\S+)$/i.exec(ctx.headers.authorization ?? '')?.[1];
 		const check = token ? this.tokens.check(token) : undefined;
-		return check && 'token' in check && check.token ? check.token.objectId : 'unknown';
+		if (!check || (validOnly && !check.ok)) return 'unknown';
+		return 'token' in check ? check.token.objectId : 'unknown';
 	}
 }
 

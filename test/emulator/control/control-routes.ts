@@ -3,6 +3,8 @@ import { isPlainObject, json, readObjectBody } from '../core/json';
 import type { HttpResponse, RequestContext } from '../core/http-types';
 import type { ControlRoute } from '../core/server';
 import { ALL_ROUTE_IDS, ROUTE_GROUPS, type RouteId } from '../core/route-ids';
+import { isLimitsMode } from '../core/limits';
+import { ARM_OPERATION_KINDS, type ArmOperationKind } from '../arm/arm-headers';
 import type { Emulator } from '../emulator-types';
 import { logAnalyticsControlRoutes } from '../loganalytics/control-routes';
 import { signl4ControlRoutes } from '../signl4/control';
@@ -71,6 +73,32 @@ export function controlRoutes(emulator: () => Emulator): ControlRoute[] {
 			emulator().identity.expireAllTokens();
 			return ok({ expired: true });
 		}),
+		route('POST', '/identity/principals', (_ctx, body) => {
+			if (body.displayName !== undefined && typeof body.displayName !== 'string') throw new Error('displayName must be a string');
+			return ok(emulator().identity.addPrincipal(body.displayName as string | undefined), 201);
+		}),
+		// The one switch for every enforced limit: {mode: 'enforced' | 'reported'}.
+		route('GET', '/limits', () => ok(emulator().limits.state())),
+		route('PUT', '/limits', (_ctx, body) => {
+			if (!isLimitsMode(body.mode)) throw new Error("mode must be 'enforced' or 'reported'");
+			emulator().limits.set(body.mode);
+			return ok(emulator().limits.state());
+		}),
+		route('DELETE', '/limits', () => {
+			emulator().limits.reset();
+			return ok(emulator().limits.state());
+		}),
+		route('POST', '/limits/drain', (_ctx, body) => {
+			const service = body.service;
+			if (service !== undefined && service !== 'arm' && service !== 'loganalytics') throw new Error("service must be 'arm' or 'loganalytics'");
+			const kinds = body.kinds;
+			if (kinds !== undefined && (!Array.isArray(kinds) || !kinds.every((kind) => (ARM_OPERATION_KINDS as readonly unknown[]).includes(kind)))) {
+				throw new Error("kinds must be a list of 'reads', 'writes', 'deletes'");
+			}
+			if (body.principal !== undefined && typeof body.principal !== 'string') throw new Error('principal must be an object id');
+			emulator().limits.drain({ service, kinds: kinds as ArmOperationKind[] | undefined, principal: body.principal as string | undefined });
+			return ok(emulator().limits.state());
+		}),
 		route('GET', '/requests', (ctx) => {
 			const routeId = ctx.query.route;
 			const value = emulator().requests.filter((entry) => !routeId || entry.route === routeId);
@@ -94,6 +122,7 @@ function info(emu: Emulator) {
 		principal: emu.principal,
 		workspace: emu.workspace,
 		workspaces: emu.workspaces,
+		limits: emu.limits.mode,
 		users: emu.sentinel.users,
 		routeIds: ALL_ROUTE_IDS,
 		routeGroups: ROUTE_GROUPS,

@@ -38,20 +38,13 @@ export class Directory {
 	readonly tenantDomain = 'sentinelemulator.onmicrosoft.com';
 	readonly tenantDisplayName = 'Sentinel Emulator';
 	readonly principal: Principal;
+	/** Further app registrations added by tests (`emu.identity.addPrincipal`), e.g. to see per-principal limits. */
+	readonly otherPrincipals: Principal[] = [];
 	readonly certificate: RegisteredCertificate;
 	readonly resources = new Set(KNOWN_RESOURCES);
 
-	constructor(tls: EmulatorTls) {
-		const clientId = newGuid();
-		this.principal = {
-			tenantId: this.tenantId,
-			clientId,
-			// Shape of real Entra secrets: 3 chars, `8Q~`, then 34 chars.
-			clientSecret: `Emu8Q~${randomToken(30).replace(/[-_]/g, 'x').slice(0, 34)}`,
-			certificatePem: `${tls.client.certPem.trim()}\n${tls.client.keyPem.trim()}\n`,
-			objectId: newGuid(),
-			displayName: 'n8n-sentinel-signl4 (emulator)',
-		};
+	constructor(private readonly tls: EmulatorTls) {
+		this.principal = this.newPrincipal('n8n-sentinel-signl4 (emulator)');
 		this.certificate = {
 			certPem: tls.client.certPem,
 			publicKeyPem: tls.client.publicKeyPem,
@@ -69,7 +62,27 @@ export class Directory {
 	}
 
 	findClient(clientId: string): Principal | undefined {
-		return clientId.toLowerCase() === this.principal.clientId ? this.principal : undefined;
+		const id = clientId.toLowerCase();
+		return [this.principal, ...this.otherPrincipals].find((principal) => principal.clientId === id);
+	}
+
+	/** Registers another app (own client id, secret and object id; the same client certificate) in the tenant. */
+	addPrincipal(displayName = `second app ${this.otherPrincipals.length + 1} (emulator)`): Principal {
+		const principal = this.newPrincipal(displayName);
+		this.otherPrincipals.push(principal);
+		return principal;
+	}
+
+	private newPrincipal(displayName: string): Principal {
+		return {
+			tenantId: this.tenantId,
+			clientId: newGuid(),
+			// Shape of real Entra secrets: 3 chars, `8Q~`, then 34 chars.
+			clientSecret: `Emu8Q~${randomToken(30).replace(/[-_]/g, 'x').slice(0, 34)}`,
+			certificatePem: `${this.tls.client.certPem.trim()}\n${this.tls.client.keyPem.trim()}\n`,
+			objectId: newGuid(),
+			displayName,
+		};
 	}
 }
 

@@ -1,14 +1,17 @@
 // Log Analytics query API (`/v1/workspaces/{workspaceId}/query`, OperationalInsights.json 2022-10-27): bearer
 // tokens for the Log Analytics audience only, `Prefer: wait=N` (504 past it), typed tables with dynamic cells as JSON
 // text, 200 + `PartialError` past the row limit, 400 `BadArgumentError` with `SyntaxError`/`SemanticError`,
-// 403 `InsufficientAccessError`, 204 for a workspace without data, and a counter of concurrently running queries.
+// 403 `InsufficientAccessError`, 204 for a workspace without data, a counter of concurrently running queries, and —
+// with limits enforced (core/limits.ts) — the service's 200 requests per 30 s per principal and its queue past 5
+// concurrent queries.
 import type { SentinelService } from '../arm/sentinel/sentinel-service';
 import type { ArmTopology, WorkspaceInfo } from '../arm/topology';
 import { isGuid, newGuid } from '../core/ids';
 import { isPlainObject, json, parseJsonBody } from '../core/json';
 import type { HttpResponse, RequestContext, RouteDefinition, ServiceErrorStyle } from '../core/http-types';
+import { LimitsSwitch } from '../core/limits';
 import type { ServiceModule } from '../core/service-module';
-import type { TokenStore } from '../entra/token-store';
+import type { IssuedToken, TokenStore } from '../entra/token-store';
 import {
 	KqlSemanticError,
 	KqlSyntaxError,
@@ -21,6 +24,7 @@ import {
 	type QueryAst,
 	type Table,
 } from './kql';
+import { RequestWindows } from './request-limit';
 import { parseTimespan } from './timespan';
 import { WorkspaceData } from './workspace-data';
 
@@ -45,11 +49,18 @@ export interface LogAnalyticsSettings {
 	/**
 	 * Queue a query that would exceed `concurrencyLimit` until a running one finishes, as the service does: at most
 	 * `queueCapacity` waiting (200), each for at most `queueTimeoutMs` (3 minutes), else 429 (wire-microsoft.md,
-	 * "Limits"). Default false: only count, so tests see what a client sent at once.
+	 * "Limits"). Default false: only count, so tests see what a client sent at once. With limits enforced
+	 * (`emu.limits`) the queue is on whatever this says.
 	 */
 	queueOverConcurrencyLimit: boolean;
 	queueCapacity: number;
 	queueTimeoutMs: number;
+	/**
+	 * The service's request-rate limit per principal: at most `requestLimit` (200) requests in any
+	 * `requestWindowSeconds` (30); past it, and only with limits enforced, 429 `ThrottledError` with `Retry-After`.
+	 */
+	requestLimit: number;
+	requestWindowSeconds: number;
 }
 
 export interface RecordedQuery {
@@ -75,9 +86,10 @@ export interface LogAnalyticsApi {
 	readonly settings: LogAnalyticsSettings;
 	/**
 	 * Queries running right now, the most that ever ran at once (since the last reset), and the service's limit; with
-	 * queueing on, the queries waiting now, the most that ever waited at once, and how many were queued or refused.
+	 * queueing on, the queries waiting now, the most that ever waited at once, and how many were queued or refused;
+	 * `queueing`: whether queries past the limit wait (the setting, or limits enforced).
 	 */
-	readonly concurrency: { current: number; max: number; limit: number; queued: number; maxQueued: number; queuedTotal: number; refusedTotal: number };
+	readonly concurrency: { current: number; max: number; limit: number; queueing: boolean; queued: number; maxQueued: number; queuedTotal: number; refusedTotal: number };
 	resetConcurrency(): void;
 	/** Every query request that reached the engine or was answered by it (newest last). */
 	readonly queries: RecordedQuery[];
@@ -104,7 +116,11 @@ export class LogAnalyticsModule implements ServiceModule, LogAnalyticsApi {
 		queueOverConcurrencyLimit: false,
 		queueCapacity: 200,
 		queueTimeoutMs: 180_000,
+		requestLimit: 200,
+		requestWindowSeconds: 30,
 	};
+	/** Requests per principal in the rate-limit window (counted in both limit modes, refused only when enforced). */
+	readonly requestWindows: RequestWindows;
 	readonly queries: RecordedQuery[] = [];
 	private readonly data = new Map<string, WorkspaceData>();
 	private running = 0;
@@ -121,7 +137,9 @@ export class LogAnalyticsModule implements ServiceModule, LogAnalyticsApi {
 		sentinel: SentinelService,
 		private readonly tenantId: string,
 		seed = 1,
+		private readonly limits: LimitsSwitch = new LimitsSwitch('reported'),
 	) {
+		this.requestWindows = new RequestWindows(limits.now);
 		topology.workspaces.forEach((workspace, index) => {
 			// Only the Sentinel workspace holds data; the second one answers 204, as an empty workspace does.
 			const withData = index === 0;
@@ -137,6 +155,7 @@ export class LogAnalyticsModule implements ServiceModule, LogAnalyticsApi {
 			current: this.running,
 			max: this.maxRunning,
 			limit: this.settings.concurrencyLimit,
+			queueing: this.queueing,
 			queued: this.waiting.length,
 			maxQueued: this.maxQueued,
 			queuedTotal: this.queuedTotal,
@@ -277,9 +296,18 @@ export class LogAnalyticsModule implements ServiceModule, LogAnalyticsApi {
 
 	// ---- HTTP ----
 
+	/** Queries over the concurrency limit wait in the service's queue (the setting, or limits enforced). */
+	get queueing(): boolean {
+		return this.settings.queueOverConcurrencyLimit || this.limits.enforced;
+	}
+
 	private async handle(ctx: RequestContext, method: 'GET' | 'POST'): Promise<HttpResponse> {
 		const auth = this.authenticate(ctx);
-		if (auth) return auth;
+		if ('status' in auth) return auth;
+
+		// The request-rate limit applies to every authenticated request, before the workspace or query is looked at.
+		const rate = this.requestWindows.take(auth.objectId, this.settings.requestLimit, this.settings.requestWindowSeconds * 1000, this.limits.enforced);
+		if (!rate.allowed) return this.faultResponse(429, rate.retryAfterSeconds);
 
 		const workspaceId = ctx.params.workspaceId;
 		if (!isGuid(workspaceId)) {
@@ -346,7 +374,7 @@ export class LogAnalyticsModule implements ServiceModule, LogAnalyticsApi {
 			this.refusedTotal++;
 			return finish(this.faultResponse(429, 1));
 		}
-		const slot = this.settings.queueOverConcurrencyLimit ? await this.slot() : 'free';
+		const slot = this.queueing ? await this.slot() : 'free';
 		if (!slot) {
 			this.refusedTotal++;
 			return finish(this.faultResponse(429, 1));
@@ -387,7 +415,7 @@ export class LogAnalyticsModule implements ServiceModule, LogAnalyticsApi {
 		}
 	}
 
-	private authenticate(ctx: RequestContext): HttpResponse | undefined {
+	private authenticate(ctx: RequestContext): HttpResponse | IssuedToken {
 		const header = headerText(ctx.headers.authorization);
 		const match = /^Bearer\s+(\S+)$/i.exec(header ?? '');
 		if (!match) return this.unauthorized(ctx, 'Valid authentication was not provided');
@@ -402,7 +430,7 @@ export class LogAnalyticsModule implements ServiceModule, LogAnalyticsApi {
 				`The access token has been obtained for wrong audience or resource '${check.token.audience}'. It should exactly match with one of the allowed audiences '${LOG_ANALYTICS_AUDIENCES.join("','")}'.`,
 			);
 		}
-		return undefined;
+		return check.token;
 	}
 
 	private unauthorized(ctx: RequestContext, message: string): HttpResponse {
