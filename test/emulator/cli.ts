@@ -1,16 +1,19 @@
-// Standalone emulator: `npm run emulator -- --port 8443 --seed 12 --state-dir .emulator`.
+// Standalone emulator: `npm run emulator -- --port 8443 --seed 12 --state-dir .emulator --limits enforced`.
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { isLimitsMode, type LimitsMode } from './core/limits';
 import { startEmulator } from './index';
 
 interface CliOptions {
 	port: number;
 	seed: number;
 	stateDir: string;
+	/** Standalone, the emulator behaves like the real services: limits enforced unless `--limits reported`. */
+	limits: LimitsMode;
 }
 
 function parseArgs(argv: string[]): CliOptions {
-	const options: CliOptions = { port: 8443, seed: 12, stateDir: path.resolve(__dirname, '../../.emulator') };
+	const options: CliOptions = { port: 8443, seed: 12, stateDir: path.resolve(__dirname, '../../.emulator'), limits: 'enforced' };
 	for (let i = 0; i < argv.length; i++) {
 		const [flag, inline] = argv[i].split('=', 2);
 		const value = () => inline ?? argv[++i];
@@ -24,9 +27,15 @@ function parseArgs(argv: string[]): CliOptions {
 			case '--state-dir':
 				options.stateDir = path.resolve(value());
 				break;
+			case '--limits': {
+				const mode = value();
+				if (!isLimitsMode(mode)) throw new Error("--limits must be 'enforced' or 'reported'");
+				options.limits = mode;
+				break;
+			}
 			case '--help':
 			case '-h':
-				console.log('Usage: npm run emulator -- [--port 8443] [--seed 12] [--state-dir .emulator]');
+				console.log('Usage: npm run emulator -- [--port 8443] [--seed 12] [--state-dir .emulator] [--limits enforced|reported]');
 				process.exit(0);
 				break;
 			default:
@@ -40,9 +49,10 @@ function parseArgs(argv: string[]): CliOptions {
 
 async function main(): Promise<void> {
 	const options = parseArgs(process.argv.slice(2));
-	const emulator = await startEmulator({ port: options.port, stateDir: options.stateDir, seedIncidents: options.seed });
+	const emulator = await startEmulator({ port: options.port, stateDir: options.stateDir, seedIncidents: options.seed, limits: options.limits });
 	const summary = {
 		url: emulator.url,
+		limits: emulator.limits.mode,
 		caPath: emulator.caPath,
 		principal: emulator.principal,
 		workspace: emulator.workspace,
@@ -62,6 +72,7 @@ async function main(): Promise<void> {
 	console.log(`  Workspace:        ${emulator.workspace.resourceGroup}/${emulator.workspace.name} (customerId ${emulator.workspace.customerId})`);
 	console.log(`  Workspace ARM id: ${emulator.workspace.armId}`);
 	console.log(`  Seeded incidents: ${options.seed}`);
+	console.log(`  Limits:           ${emulator.limits.mode}   (PUT ${emulator.url}/_emulator/limits {"mode":"enforced"|"reported"})`);
 	console.log(`  Details:          ${summaryPath}`);
 
 	let stopping = false;
