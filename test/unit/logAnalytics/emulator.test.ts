@@ -3,59 +3,23 @@
  * (OperationalInsights.json 2022-10-27), authentication by audience, Prefer: wait, partial results, 204, errors,
  * faults, the concurrency counter, seeded evidence for every seeded alert, and the control API.
  */
-import Ajv, { type ValidateFunction } from 'ajv';
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-
 import { startEmulator, type Emulator } from '../../emulator';
 import { request, secretCredential } from '../emulator/support/clients';
+import { loadLogAnalyticsContract } from '../emulator/support/la-contract';
 
 jest.setTimeout(60_000);
 
-const SPEC = path.resolve(
-	__dirname,
-	'../../../../shared/specs/specification/operationalinsights/data-plane/Microsoft.OperationalInsights/stable/2022-10-27/OperationalInsights.json',
-);
 const LA_SCOPE = 'https://api.loganalytics.io/.default';
 const ARM_SCOPE = 'https://management.azure.com/.default';
 
-type Schema = Record<string, unknown>;
-
-/**
- * The spec's definitions as JSON Schema. Success bodies are closed (`additionalProperties: false` on the result,
- * table and column objects: an unknown field is drift). Two adjustments, both spec quirks: row cells are declared
- * `type: object` but are scalars in every real answer, so cells may be any JSON value; and error objects stay open,
- * as the real service adds `correlationId` and, on syntax errors, `line`/`pos`/`token`.
- */
-function loadContract(): { validate(definition: string, body: unknown): string[] } {
-	const spec = JSON.parse(readFileSync(SPEC, 'utf8')) as { definitions: Record<string, Schema> };
-	const definitions = structuredClone(spec.definitions);
-	for (const name of ['queryResults', 'table', 'column']) definitions[name] = { ...definitions[name], additionalProperties: false };
-	const table = definitions.table as { properties: { rows: { items: Schema } } };
-	table.properties.rows.items = { type: 'array', items: {} };
-	const ajv = new Ajv({ allErrors: true, strict: false });
-	ajv.addSchema({ $id: 'la', definitions });
-	const validators = new Map<string, ValidateFunction>();
-	return {
-		validate(definition, body) {
-			let validator = validators.get(definition);
-			if (!validator) {
-				validator = ajv.compile({ $ref: `la#/definitions/${definition}` });
-				validators.set(definition, validator);
-			}
-			return validator(body) ? [] : (validator.errors ?? []).map((e) => `${e.instancePath} ${e.message}`);
-		},
-	};
-}
-
 let emu: Emulator;
-let contract: ReturnType<typeof loadContract>;
+let contract: ReturnType<typeof loadLogAnalyticsContract>;
 let laToken: string;
 let armToken: string;
 
 beforeAll(async () => {
 	emu = await startEmulator({ seedIncidents: 25 });
-	contract = loadContract();
+	contract = loadLogAnalyticsContract();
 	const credential = secretCredential(emu);
 	laToken = (await credential.getToken(LA_SCOPE)).token;
 	armToken = (await credential.getToken(ARM_SCOPE)).token;
