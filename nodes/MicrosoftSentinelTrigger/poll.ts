@@ -46,6 +46,13 @@ const PAGE_SIZE = 200;
 const MAX_PAGES_PER_POLL = 50;
 /** Parallel alert/entity reads per poll, well inside ARM's per-principal read budget. */
 const DETAIL_CONCURRENCY = 4;
+/**
+ * At-least-once mode: how long one poll may spend reading incidents' alerts and entities. Sentinel's POST `alerts`
+ * and `entities` draw from Resource Manager's write bucket (200, refilling 10/s), so a storm's details take minutes;
+ * what is not read by then goes out on the next poll (most severe first), and a poll ends well inside n8n's minute
+ * instead of holding the whole storm back until every incident's details are in.
+ */
+export const DETAIL_BUDGET_MS = 40_000;
 /** Unconfirmed deliveries re-checked per poll at most (one incident read each, plus its comments if configured). */
 const MAX_RECHECKS_PER_POLL = 100;
 /** Comment pages read per re-check at most (an incident holds at most 100 comments). */
@@ -191,7 +198,14 @@ async function toItemsHoldingBackFailures(
 	emissions: Emission[],
 	nowMs: number,
 ): Promise<INodeExecutionData[]> {
+	const deadline = nowMs + DETAIL_BUDGET_MS;
+	let outOfTime = 0;
 	const items = await mapWithConcurrency(emissions, DETAIL_CONCURRENCY, async (emission) => {
+		if (Date.now() > deadline) {
+			holdBack(state, emission.incident, emission.event === 'created' ? 'created' : 'updated', nowMs);
+			outOfTime++;
+			return undefined;
+		}
 		try {
 			return await toItem(connection, settings, emission);
 		} catch (error) {
@@ -203,6 +217,9 @@ async function toItemsHoldingBackFailures(
 			return undefined;
 		}
 	});
+	if (outOfTime) {
+		context.logger.info(`Microsoft Sentinel Trigger: ${outOfTime} incident(s) left for the next poll (the time for reading details ran out)`);
+	}
 	return items.filter((item): item is INodeExecutionData => item !== undefined);
 }
 
@@ -284,13 +301,18 @@ async function redeliveries(
 		if (state.pending[String(number)] && hasConfirmationTag(incident, settings.delivery)) confirm(state, number);
 	}
 	const emissions: Emission[] = [];
-	const due = duePending(state, nowMs, settings.delivery, MAX_RECHECKS_PER_POLL).filter(([number]) => !emittingNow.has(number));
+	const due = duePending(state, nowMs, settings.delivery, Infinity).filter(([number]) => !emittingNow.has(number));
+	let reads = 0;
 	for (const [number, entry] of due) {
+		// Incidents in this poll's listing cost no call; the others are read, at most MAX_RECHECKS_PER_POLL per poll.
+		if (!listed.has(number) && reads++ >= MAX_RECHECKS_PER_POLL) continue;
 		let current: RawIncident | undefined;
 		let confirmedByComment = false;
 		try {
 			current = listed.get(number) ?? (await readIncidentIfExists(connection, settings, entry[0]));
-			const needsComments = !!current && !!settings.delivery.confirmationComment && !hasConfirmationTag(current, settings.delivery);
+			// One held back before it was ever handed over (entry[4] = 0) cannot have been confirmed by a comment.
+			const needsComments =
+				!!current && entry[4] > 0 && !!settings.delivery.confirmationComment && !hasConfirmationTag(current, settings.delivery);
 			confirmedByComment = needsComments && commentConfirms(await readCommentMessages(connection, settings, current!), settings.delivery);
 		} catch (error) {
 			// One unreadable incident must not hold up the others: it stays pending and is checked on the next poll.

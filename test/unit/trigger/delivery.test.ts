@@ -211,6 +211,34 @@ describe('Microsoft Sentinel Trigger: at-least-once delivery', () => {
 		await expect(trigger({ delivery: 'atMostOnce', includeAlerts: true }).poll()).rejects.toMatchObject({ name: 'NodeApiError' });
 	});
 
+	it("a storm whose details take longer than the poll's budget goes out over several polls, most severe first, each once", async () => {
+		const severities = ['Low', 'High', 'Informational', 'Medium', 'Low', 'High', 'Medium', 'Low', 'High', 'Informational', 'Low', 'Medium'] as const;
+		const created = severities.map((severity) => emu.sentinel.createIncident({ severity }));
+		const rank = { High: 0, Medium: 1, Low: 2, Informational: 3 } as Record<string, number>;
+		const node = trigger({ includeAlerts: true });
+		// Reading details "takes" 15 s each: the clock jumps with every alerts read the emulator answers.
+		const alertReads = () => emu.requests.filter((request) => request.route === 'incidents.alerts').length;
+		let seen = 0;
+		jest.spyOn(Date, 'now').mockImplementation(() => {
+			const reads = alertReads();
+			if (reads > seen) {
+				offsetMs += (reads - seen) * 15_000;
+				seen = reads;
+			}
+			return realNow() + offsetMs;
+		});
+		const polls: Array<Array<Record<string, unknown>>> = [];
+		for (let poll = 0; poll < 6 && polls.flat().length < created.length; poll++) polls.push(items(await node.poll()));
+		expect(polls.length).toBeGreaterThan(1);
+		expect(polls[0].length).toBeLessThan(created.length);
+		// Every incident once, as a first delivery; each poll most severe first, and no poll goes back to a higher severity
+		// than one already handed over (the budget takes from the front of the order).
+		expect(polls.flat().map((item) => item.incidentNumber).sort((a, b) => Number(a) - Number(b))).toEqual(created.map(numberOf));
+		expect(polls.flat().every((item) => (item.delivery as IDataObject).attempt === 1)).toBe(true);
+		const order = polls.flat().map((item) => rank[item.severity as string]);
+		expect(order).toEqual([...order].sort((a, b) => a - b));
+	});
+
 	it('a pending incident that cannot be read stays pending for the next poll', async () => {
 		const lost = emu.sentinel.createIncident();
 		// Confirmation by comment, so the check needs a read (the incident itself is still in the look-back's listing).
