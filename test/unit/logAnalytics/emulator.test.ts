@@ -173,11 +173,13 @@ describe('Log Analytics emulator: wire and contract', () => {
 	});
 
 	it('counts the queries running at once (current and highest), and can refuse or queue those over the limit', async () => {
-		emu.logAnalytics.settings.tableLatencyMs = { '*': 150 };
+		// Each query runs 500 ms, long enough for all of a batch (each request its own TLS connection) to arrive before
+		// the first finishes, also on a loaded machine running the whole suite in parallel.
+		emu.logAnalytics.settings.tableLatencyMs = { '*': 500 };
 		emu.logAnalytics.resetConcurrency();
 		const during: number[] = [];
 		const pending = Array.from({ length: 8 }, () => query({ query: 'SigninLogs | count' }));
-		await new Promise((resolve) => setTimeout(resolve, 80));
+		for (let waited = 0; waited < 450 && emu.logAnalytics.concurrency.current < 8; waited += 10) await new Promise((resolve) => setTimeout(resolve, 10));
 		during.push(emu.logAnalytics.concurrency.current);
 		const answers = await Promise.all(pending);
 		expect(answers.every((a) => a.status === 200)).toBe(true);
