@@ -2,6 +2,7 @@ import { NodeApiError, NodeOperationError, sleep, type IDataObject, type IExecut
 
 import { shapeIncident } from '../../../shared/sentinel/incidentShape';
 import { getIncident, putIncident } from '../../../shared/sentinel/incidentsApi';
+import { knownIncident, knownIncidentProperty } from '../../helpers/knownIncident';
 import type { RawIncident } from '../../../shared/sentinel/types';
 import { UnconfirmedWriteError } from '../../../shared/sentinel/writeGuard';
 import { forOperations } from '../../descriptions/common';
@@ -164,6 +165,9 @@ export const description: INodeProperties[] = forOperations(
 			description:
 				'Whether to leave an incident that is Closed when the node reads it exactly as it is, whatever this update asks (status, owner, tags, fields). For write-backs that may arrive late or out of order, such as a SIGNL4 acknowledgement after the close.',
 		},
+		knownIncidentProperty(
+			"Optional: the incident as read earlier in the workflow (the Microsoft Sentinel Trigger's raw.incident). The update starts from it instead of reading the incident first, one Resource Manager call less; if the incident changed since, Azure refuses the write and the node reads it and tries again. Map it only from this package's trigger or node: its fields are written back.",
+		),
 		retryProperty(
 			'How long to keep trying when Azure is throttling, answers with a server error or cannot be reached (0 = only the few quick retries every request gets). A write whose answer was lost is never repeated blindly: the incident is read again first.',
 		),
@@ -266,6 +270,8 @@ export interface UpdateOutcome {
 export interface UpdateBehaviour {
 	neverReopen: boolean;
 	budget: RetryBudget;
+	/** The incident as the input item carries it: the first attempt starts from it instead of a read. */
+	itemIncident?: RawIncident;
 }
 
 type WriteResult =
@@ -314,13 +320,18 @@ export async function applyUpdate(
 		leftClosed,
 		transientRetries: budget.retries,
 	});
+	let itemIncident = behaviour.itemIncident;
 	const readAndPlan = async () => {
 		const action = `read incident ${label}`;
-		const current = await connection.call(action, (client) =>
-			retryTransient(budget, () => getIncident(client, workspace, incidentName), (error) =>
-				transientFailure(context.getNode(), error, budget, action, itemIndex, 'The incident could not be read, so nothing was changed.'),
-			),
-		);
+		// The item's copy only once: after a conflict or a lost answer the truth is read from Azure.
+		const current =
+			itemIncident ??
+			(await connection.call(action, (client) =>
+				retryTransient(budget, () => getIncident(client, workspace, incidentName), (error) =>
+					transientFailure(context.getNode(), error, budget, action, itemIndex, 'The incident could not be read, so nothing was changed.'),
+				),
+			));
+		itemIncident = undefined;
 		if (behaviour.neverReopen && current.properties.status === 'Closed') return { current, plan: undefined };
 		try {
 			return { current, plan: planUpdate(current, intent) };
@@ -405,7 +416,8 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const neverReopen = this.getNodeParameter('neverReopen', itemIndex, false) === true;
 	const budget = new RetryBudget(Number(this.getNodeParameter('retryForSeconds', itemIndex, 0)) || 0);
 	const target = await resolveIncident(this, itemIndex);
-	const outcome = await applyUpdate(this, itemIndex, target, intent, { neverReopen, budget });
+	const itemIncident = knownIncident(this, itemIndex, target.incidentName, target.workspace.armId);
+	const outcome = await applyUpdate(this, itemIndex, target, intent, { neverReopen, budget, itemIncident });
 	return [
 		{
 			...shapeIncident(outcome.incident, target.workspace),
