@@ -1,0 +1,91 @@
+/**
+ * An alert storm against the services' own limits, in a real n8n running reference workflow 1 exactly as shipped
+ * (no per-poll limit, redelivery after 10 minutes): the emulator enforces Azure Resource Manager's token buckets,
+ * Log Analytics' rate and concurrency limits and SIGNL4's plan windows. Every incident must be paged once, tagged and
+ * commented once, every High before any Low, and every 429 waited out rather than turned into a failure.
+ *
+ * Behaviour only: how fast is `npm run bench:storm`'s business. Sizes and counts are printed.
+ */
+import { startEmulator } from '../emulator';
+import { delivered, expectDeliveredOnce, outcomeOf, type Outcome } from './fixtures/delivery';
+import { REFERENCE_WORKFLOWS, referenceWorkflow } from './fixtures/referenceWorkflows';
+import { emulatorAzureCredential } from './fixtures/sentinel';
+import { emulatorSignl4Credential } from './fixtures/signl4';
+import { N8nInstance, e2eTest, eventually } from './harness';
+
+jest.setTimeout(30 * 60_000);
+
+const WF1 = REFERENCE_WORKFLOWS.sentinelToSignl4.id;
+const STORM = 1000;
+const SEVERITIES = ['High', 'Medium', 'Low', 'Informational'] as const;
+
+describe('an alert storm at the services’ own limits', () => {
+	e2eTest(`${STORM} incidents with every limit enforced: all paged once, every High before any Low, 429s waited out`, async () => {
+		const emu = await startEmulator({ limits: 'enforced' });
+		const credentials = [emulatorAzureCredential(emu), emulatorSignl4Credential(emu)];
+		const workflow = referenceWorkflow('sentinelToSignl4', { credentials, workspaceArmId: emu.workspace.armId });
+		const n8n = await N8nInstance.start({ label: 'storm', credentials, workflows: [workflow] });
+		try {
+			// Severities shuffled across creation order (a Low first, Highs throughout); 1-3 alerts each, every seventh with
+			// an analytics rule whose query the enrichment runs.
+			const incidents = Array.from({ length: STORM }, (_, i) =>
+				emu.sentinel.createIncident({
+					title: `Storm incident ${i + 1}`,
+					severity: SEVERITIES[(i * 7 + 2) % 4],
+					alerts: Array.from({ length: 1 + (i % 3) }, (__, a) =>
+						a === 0 && i % 7 === 0 ? { scheduledRule: 'signin-bruteforce' } : { productName: 'Microsoft Defender for Endpoint' },
+					),
+				}),
+			);
+			const startedAt = Date.now();
+			// n8n's activation includes the trigger's first poll, which here lists the whole storm and reads its details.
+			await n8n.activateWorkflow(WF1, 15 * 60_000);
+			let last: Outcome | undefined;
+			const outcome = await eventually(
+				`all ${STORM} storm incidents paged, tagged and commented`,
+				() => {
+					last = outcomeOf(emu, incidents);
+					return delivered(last) || last.duplicateSignls > 0 ? last : undefined;
+				},
+				{ timeoutMs: 20 * 60_000, intervalMs: 2_000 },
+			).catch((error: Error) => {
+				throw new Error(`${error.message}; last seen: ${JSON.stringify(last)}`);
+			});
+			const seconds = Math.round((Date.now() - startedAt) / 1000);
+
+			// The order SIGNL4 received them in: no Low (or Informational) before the last High.
+			const severityByExternalId = new Map(
+				incidents.map((incident) => [
+					`sentinel:${emu.workspace.subscriptionId}:${emu.workspace.resourceGroup}:${emu.workspace.name}:${incident.name}`.toLowerCase(),
+					incident.properties.severity,
+				]),
+			);
+			// (The emulator lists Signls in the order it raised them.)
+			const paged = emu.signl4.alerts().map((signl) => severityByExternalId.get(signl.externalId ?? ''));
+			const lastHigh = paged.lastIndexOf('High');
+			const firstLow = paged.findIndex((severity) => severity === 'Low' || severity === 'Informational');
+
+			const throttled: Record<string, number> = {};
+			for (const request of emu.requests) {
+				const service = String(request.route).split('.')[0];
+				if (request.status === 429) throttled[service] = (throttled[service] ?? 0) + 1;
+			}
+			const executions = await n8n.listExecutions(WF1);
+			const statuses = executions.map((execution) => execution.status);
+			console.log(
+				`storm: ${STORM} incidents, limits enforced, in ${seconds} s: ${JSON.stringify(outcome)}; 429s answered by service ${JSON.stringify(throttled)}; ` +
+					`workflow-1 runs ${statuses.join(', ')}; last High paged as #${lastHigh + 1}, first Low as #${firstLow + 1}`,
+			);
+			expectDeliveredOnce(outcome);
+			expect(lastHigh).toBeLessThan(firstLow);
+			// The limits were met (or this shows nothing), and waited out: no run failed.
+			expect(Object.values(throttled).reduce((sum, count) => sum + count, 0)).toBeGreaterThan(0);
+			expect(statuses.filter((status) => status !== 'success')).toEqual([]);
+		} catch (error) {
+			throw n8n.withLogTail(error);
+		} finally {
+			await n8n.stop();
+			await emu.stop();
+		}
+	});
+});
