@@ -44,10 +44,10 @@ import {
 const PAGE_SIZE = 200;
 /** Pages per poll at most; what is left is read by the next poll (the cursor only covers what was processed). */
 const MAX_PAGES_PER_POLL = 50;
-/** Parallel alert/entity reads per poll, well inside ARM's per-principal read budget. */
+/** Alert and entity requests in flight at once during a poll (Resource Manager's buckets decide the pace). */
 const DETAIL_CONCURRENCY = 4;
 /**
- * At-least-once mode: how long one poll may spend reading incidents' alerts and entities. Sentinel's POST `alerts`
+ * How long one poll may spend reading incidents' alerts and entities. Sentinel's POST `alerts`
  * and `entities` draw from Resource Manager's write bucket (200, refilling 10/s), so a storm's details take minutes;
  * what is not read by then goes out on the next poll (most severe first), and a poll ends well inside n8n's minute
  * instead of holding the whole storm back until every incident's details are in.
@@ -186,6 +186,24 @@ async function toItems(connection: SentinelConnection, settings: TriggerSettings
 }
 
 /**
+ * At-most-once mode: like `toItems`, but only for as long as the poll's budget for details lasts (at least the
+ * first incident, so a poll always makes progress). Returns the items of the emissions that were read, a prefix of
+ * `incidents` in their order; the caller leaves the rest to the next poll.
+ */
+async function toItemsWithinBudget(
+	connection: SentinelConnection,
+	settings: TriggerSettings,
+	incidents: Emission[],
+	deadline: number,
+): Promise<INodeExecutionData[]> {
+	const items = await mapWithConcurrency(incidents, DETAIL_CONCURRENCY, async (emission, index) =>
+		index > 0 && Date.now() > deadline ? undefined : await toItem(connection, settings, emission),
+	);
+	const firstSkipped = items.indexOf(undefined);
+	return (firstSkipped < 0 ? items : items.slice(0, firstSkipped)) as INodeExecutionData[];
+}
+
+/**
  * At-least-once mode: like `toItems`, but an incident whose details cannot be read (throttling or faults that
  * outlast the SDK's retries) is held back instead of failing the poll: it stays pending, due at the next poll,
  * and the other incidents go out now.
@@ -200,8 +218,9 @@ async function toItemsHoldingBackFailures(
 ): Promise<INodeExecutionData[]> {
 	const deadline = nowMs + DETAIL_BUDGET_MS;
 	let outOfTime = 0;
-	const items = await mapWithConcurrency(emissions, DETAIL_CONCURRENCY, async (emission) => {
-		if (Date.now() > deadline) {
+	const items = await mapWithConcurrency(emissions, DETAIL_CONCURRENCY, async (emission, index) => {
+		// The first incident always goes out, so a poll whose listing alone used up the budget still makes progress.
+		if (index > 0 && Date.now() > deadline) {
 			holdBack(state, emission.incident, emission.event === 'created' ? 'created' : 'updated', nowMs);
 			outOfTime++;
 			return undefined;
@@ -389,14 +408,15 @@ export async function pollIncidents(this: IPollFunctions): Promise<INodeExecutio
 			pages++;
 		} while (nextLink && pages < MAX_PAGES_PER_POLL);
 
-		const plan = planPoll(state, listed, {
+		const planOptions = {
 			events: settings.events,
 			maxAgeHours: settings.filters.maxAgeHours,
 			maxPerPoll: settings.maxPerPoll,
 			nowMs,
-			isExcluded: (incident) => settings.isExcluded((incident as ListedIncident).raw),
-		});
-		const next = plan.next;
+			isExcluded: (incident: CursorIncident) => settings.isExcluded((incident as ListedIncident).raw),
+		};
+		const plan = planPoll(state, listed, planOptions);
+		let next = plan.next;
 
 		const emissions: Emission[] = [];
 		if (settings.delivery.atLeastOnce) {
@@ -422,9 +442,18 @@ export async function pollIncidents(this: IPollFunctions): Promise<INodeExecutio
 		}
 		// Redeliveries and new emissions together, most severe first: the workflow pages in this order.
 		emissions.sort((a, b) => compareForDelivery(toCursorIncident(a.incident), toCursorIncident(b.incident)));
-		const items = settings.delivery.atLeastOnce
-			? await toItemsHoldingBackFailures(this, connection, settings, next, emissions, nowMs)
-			: await toItems(connection, settings, emissions);
+		let items: INodeExecutionData[];
+		if (settings.delivery.atLeastOnce) {
+			items = await toItemsHoldingBackFailures(this, connection, settings, next, emissions, nowMs);
+		} else {
+			items = await toItemsWithinBudget(connection, settings, emissions, nowMs + DETAIL_BUDGET_MS);
+			if (items.length < emissions.length) {
+				// The same plan limited to what was read (the emissions are in the plan's order): the rest stays in the
+				// cursor's view for the next poll. A poll past n8n's activation deadline would fail the activation.
+				next = planPoll(state, listed, { ...planOptions, maxPerPoll: items.length }).next;
+				this.logger.info(`Microsoft Sentinel Trigger: ${emissions.length - items.length} incident(s) left for the next poll (the time for reading details ran out)`);
+			}
+		}
 
 		// Only now, with every read done, does the cursor move: a failed poll leaves it where the last good one put it.
 		staticData.cursor = next as unknown as IDataObject;

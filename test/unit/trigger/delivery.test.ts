@@ -237,6 +237,20 @@ describe('Microsoft Sentinel Trigger: at-least-once delivery', () => {
 		expect(polls.flat().every((item) => (item.delivery as IDataObject).attempt === 1)).toBe(true);
 		const order = polls.flat().map((item) => rank[item.severity as string]);
 		expect(order).toEqual([...order].sort((a, b) => a - b));
+
+		// At most once: the same budget, the rest left in the cursor's view (nothing pending), every incident once.
+		const more = severities.map((severity) => emu.sentinel.createIncident({ severity }));
+		const once = trigger({ delivery: 'atMostOnce', includeAlerts: true });
+		const oncePolls: Array<Array<Record<string, unknown>>> = [];
+		const fresh = new Set(more.map(numberOf));
+		for (let poll = 0; poll < 8; poll++) {
+			const batch = items(await once.poll()).filter((item) => fresh.has(item.incidentNumber as number));
+			if (batch.length) oncePolls.push(batch);
+		}
+		expect(oncePolls.length).toBeGreaterThan(1);
+		expect(oncePolls.flat().map((item) => item.incidentNumber).sort((a, b) => Number(a) - Number(b))).toEqual(more.map(numberOf));
+		const onceOrder = oncePolls.flat().map((item) => rank[item.severity as string]);
+		expect(onceOrder).toEqual([...onceOrder].sort((a, b) => a - b));
 	});
 
 	it('a pending incident that cannot be read stays pending for the next poll', async () => {
