@@ -10,6 +10,7 @@ import * as path from 'node:path';
 import type * as TriggerModule from '../../nodes/MicrosoftSentinelTrigger/MicrosoftSentinelTrigger.node';
 import { emptyState, planPoll, stateFigures } from '../../nodes/MicrosoftSentinelTrigger/cursor';
 import { startEmulator } from '../emulator';
+import { readReferenceWorkflow } from '../e2e/fixtures/referenceWorkflows';
 import { emulatorCredential, triggerParameters } from '../helpers/azureFixtures';
 import { PollHarness } from '../helpers/n8nHarness';
 
@@ -92,6 +93,23 @@ async function triggerFigures(): Promise<void> {
 			'idle poll right after': `${idle.ms.toFixed(1)} ms, ${idleCalls.arm} ARM call(s), ${idleCalls.token} token requests`,
 			'cursor state after 2,500 incidents': `${(stateBytes / 1024).toFixed(1)} KB`,
 			'poll of 100 incidents with alerts+entities': `${withDetails.ms.toFixed(0)} ms, ${detailCalls} ARM calls`,
+		});
+
+		// Idle polls as a user runs the trigger: workflow 1's settings (New incidents, alerts and entities, at-least-once
+		// delivery), after a first poll that emitted the workspace's backlog.
+		const asInWorkflowOne = readReferenceWorkflow('sentinelToSignl4').nodes.find((node) => node.type.endsWith('.microsoftSentinelTrigger'))!.parameters;
+		const userTrigger = make({ ...asInWorkflowOne, workspace: { __rl: true, mode: 'id', value: emu.workspace.armId } });
+		const backlog = (await userTrigger.poll())?.[0].length ?? 0;
+		const IDLE_POLLS = 5;
+		emu.clearRequests();
+		const idleStarted = process.hrtime.bigint();
+		for (let poll = 0; poll < IDLE_POLLS; poll++) await userTrigger.poll();
+		const idleMs = Number(process.hrtime.bigint() - idleStarted) / 1e6 / IDLE_POLLS;
+		const idleTokens = emu.requestCount('token');
+		const idleArm = emu.requests.length - idleTokens;
+		report(`Idle poll, workflow 1's trigger settings (${IDLE_POLLS} polls after a first poll of ${backlog} incidents)`, {
+			'per idle poll': `${idleMs.toFixed(1)} ms, ${(idleArm / IDLE_POLLS).toFixed(1)} ARM call(s), ${(idleTokens / IDLE_POLLS).toFixed(1)} token requests`,
+			'routes called': [...new Set(emu.requests.map((request) => request.route))].join(', ') || 'none',
 		});
 
 		const incidents = Array.from({ length: 20_000 }, (_, i) => ({

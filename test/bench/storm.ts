@@ -212,7 +212,7 @@ interface RunResult {
 	highsBeforeFirstLow: number;
 	duplicates: number;
 	missing: number;
-	/** Requests from the storm's creation until the end of the run, by row label. */
+	/** Answered requests (not 429, not dropped) from the storm's creation until the end of the run, by row label. */
 	calls: Map<string, number>;
 	throttled: Map<Service, number>;
 	cpuSeconds?: number;
@@ -228,10 +228,12 @@ function callRows(requests: RequestLike[]): Map<string, number> {
 	const rows = new Map<string, number>();
 	const add = (label: string) => rows.set(label, (rows.get(label) ?? 0) + 1);
 	for (const request of requests) {
+		// Calls the service carried out; the 429s it refused are counted in their own rows.
+		if (!served(request)) continue;
 		const service = serviceOf(request.route);
 		if (service === 'Entra ID') add(request.route === 'token' ? 'Entra ID token requests' : 'Entra ID metadata');
 		else if (service === 'ARM') {
-			add(`ARM ${armKind(request.method)}s`);
+			add(`ARM ${armKind(request.method)}s${armKind(request.method) === 'write' ? ' (PUT, POST)' : ''}`);
 			add(`  ${request.method} ${request.route}`);
 		} else if (service === 'Log Analytics') add('Log Analytics queries');
 		else if (service === 'SIGNL4') add(isSignl4Event(request.route) ? 'SIGNL4 events (sends)' : 'SIGNL4 REST API');
@@ -432,8 +434,8 @@ function table(results: RunResult[]): string {
 		const order = (label: string) => ['Entra', 'ARM r', '  GET', 'ARM w', '  P', 'ARM d', '  D', 'Log', 'SIGNL4 e', 'SIGNL4 R', 'unm'].findIndex((prefix) => label.startsWith(prefix));
 		return order(a) - order(b) || a.localeCompare(b);
 	});
-	for (const label of labels) row(`calls per incident: ${label.trim() === label ? label : `· ${label.trim()}`}`, (r) => perIncident(r.calls.get(label)));
-	row('calls per incident: all services', (r) => perIncident([...r.calls].filter(([label]) => !label.startsWith('  ')).reduce((sum, [, count]) => sum + count, 0)));
+	for (const label of labels) row(`answered calls per incident: ${label.trim() === label ? label : `· ${label.trim()}`}`, (r) => perIncident(r.calls.get(label)));
+	row('answered calls per incident: all services', (r) => perIncident([...r.calls].filter(([label]) => !label.startsWith('  ')).reduce((sum, [, count]) => sum + count, 0)));
 	for (const service of ['ARM', 'Log Analytics', 'SIGNL4', 'Entra ID'] as Service[]) row(`429s received: ${service}`, (r) => String(r.throttled.get(service) ?? 0));
 	row('duplicate Signls · missing Signls', (r) => `${r.duplicates} · ${r.missing}`);
 	row('n8n CPU per incident (first poll → end)', (r) => (r.cpuSeconds === undefined ? '—' : `${((r.cpuSeconds / SIZE) * 1000).toFixed(1)} ms (${r.cpuSeconds.toFixed(1)} s in all)`));
