@@ -219,6 +219,7 @@ interface RunResult {
 	rss: { main: number; largestChild: number; children: number };
 	executions: string;
 	proxied: number;
+	refused: number;
 	loadBefore: number[];
 	loadAfter: number[];
 	endedBy: string;
@@ -342,6 +343,7 @@ async function run(side: Side, options: StartOptions): Promise<RunResult> {
 			rss: rss.result(),
 			executions: [...statuses].map(([status, count]) => `${count} ${status}`).join(', ') || 'none',
 			proxied: proxy.counts.forwarded,
+			refused: proxy.counts.refused,
 			loadBefore,
 			loadAfter,
 			endedBy,
@@ -467,17 +469,24 @@ function floorDetails(results: RunResult[]): string {
 	return out.join('\n');
 }
 
-function gitFacts(): { commit: string; dirty: string } {
-	const git = (...args: string[]) => execFileSync('git', args, { cwd: `${__dirname}/../..`, encoding: 'utf8' }).trim();
-	const dirty = git('status', '--porcelain', '--', 'nodes', 'credentials', 'workflows', 'package.json');
-	return { commit: git('rev-parse', '--short', 'HEAD'), dirty: dirty ? dirty.split('\n').map((line) => line.trim()).join(', ') : '' };
+/** The commit measured, and whether the package's code differs from it (others may be editing the same clone). */
+function gitFacts(): { commit: string; state: string } {
+	try {
+		const git = (...args: string[]) => execFileSync('git', args, { cwd: `${__dirname}/../..`, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+		const dirty = git('status', '--porcelain', '--', 'nodes', 'credentials', 'workflows', 'package.json');
+		const state = dirty ? `with uncommitted changes in ${dirty.split('\n').map((line) => line.trim()).join(', ')}` : '(nodes, credentials and workflows as committed)';
+		return { commit: git('rev-parse', '--short', 'HEAD'), state };
+	} catch {
+		// Run from an export (`git archive HEAD | tar -x`), which has no .git: the caller names the commit.
+		return { commit: process.env.BENCH_STORM_COMMIT ?? 'unknown', state: '(run from a clean export of it, git archive)' };
+	}
 }
 
 async function main(): Promise<void> {
 	const sides: Side[] = process.env.BENCH_STORM_ONLY ? [process.env.BENCH_STORM_ONLY as Side] : ['workflow1', 'baseline'];
 	// `limits` is the emulator's switch for enforcing ARM's token buckets and Log Analytics' limits (tracker issue 11).
 	const options: StartOptions & { limits?: 'enforced' | 'reported' } = { limits: 'enforced' };
-	const { commit, dirty } = gitFacts();
+	const { commit, state } = gitFacts();
 	const cpu = /^model name\s*:\s*(.*)$/m.exec(fs.readFileSync('/proc/cpuinfo', 'utf8'))?.[1] ?? 'unknown CPU';
 	const enforcement = await probeEnforcement(options);
 	const started = new Date();
@@ -492,13 +501,13 @@ async function main(): Promise<void> {
 	out.push(
 		`  mix: ${SEVERITIES.map((severity) => `${mix.severities[severity]} ${severity}`).join(', ')}; ${mix.alerts} alerts (${mix.scheduledAlerts} from scheduled rules, whose queries workflow 1 runs)`,
 	);
-	out.push(`  code: commit ${commit}${dirty ? ` with uncommitted changes in ${dirty}` : ' (nodes, credentials and workflows as committed)'}`);
+	out.push(`  code: commit ${commit} ${state}`);
 	out.push(`  machine: ${os.cpus().length} cores (${cpu}), ${mb(os.totalmem())} RAM; n8n ${ensureN8nInstalled().n8nVersion} on Node ${ensureN8nInstalled().nodeVersion}`);
 	out.push(`  emulator limits: ${enforcement}; SIGNL4 commercial plan`);
 	for (const result of results) {
 		out.push(
 			`  ${SIDES[result.side].title}: load average ${result.loadBefore.map((v) => v.toFixed(2)).join(' ')} before, ${result.loadAfter.map((v) => v.toFixed(2)).join(' ')} after` +
-				(result.side === 'baseline' ? `; ${result.proxied} SIGNL4 sends went through the connect.signl4.com proxy` : ''),
+				`; ${result.proxied} requests through the connect.signl4.com proxy, ${result.refused} to other hosts refused`,
 		);
 	}
 	out.push('  Other work on the machine (a CI run, other sessions) shares the 2 cores and shows in the load average.');
