@@ -16,6 +16,7 @@ import {
 import type { RawIncident } from '../shared/sentinel/types';
 import {
 	compareForDelivery,
+	severityRank,
 	planPoll,
 	pollQuery,
 	readState,
@@ -53,6 +54,23 @@ const DETAIL_CONCURRENCY = 4;
  * instead of holding the whole storm back until every incident's details are in.
  */
 export const DETAIL_BUDGET_MS = 40_000;
+/**
+ * A poll with more incidents than this is a storm: if it reads details and has High incidents, it hands over only those, as soon as
+ * their details are read, and the rest follow from the next poll. The engineer is paged for the Highs seconds after
+ * the poll instead of after the details of hundreds of others; the others wait up to a minute longer.
+ */
+export const STORM_SIZE = 50;
+
+/**
+ * How many of the (ordered) emissions this poll hands over at most: the Highs alone in a storm whose details are
+ * read (without alerts and entities there is nothing to wait for), else all.
+ */
+function stormCutoff(settings: TriggerSettings, emissions: Emission[]): number {
+	const readsDetails = settings.includeAlerts || settings.includeEntities;
+	if (!readsDetails || emissions.length <= STORM_SIZE || severityRank(emissions[0].incident.properties.severity) !== 0) return emissions.length;
+	const firstOther = emissions.findIndex((emission) => severityRank(emission.incident.properties.severity) !== 0);
+	return firstOther < 0 ? emissions.length : firstOther;
+}
 /** Unconfirmed deliveries re-checked per poll at most (one incident read each, plus its comments if configured). */
 const MAX_RECHECKS_PER_POLL = 100;
 /** Comment pages read per re-check at most (an incident holds at most 100 comments). */
@@ -196,8 +214,9 @@ async function toItemsWithinBudget(
 	incidents: Emission[],
 	deadline: number,
 ): Promise<INodeExecutionData[]> {
+	const cutoff = stormCutoff(settings, incidents);
 	const items = await mapWithConcurrency(incidents, DETAIL_CONCURRENCY, async (emission, index) =>
-		index > 0 && Date.now() > deadline ? undefined : await toItem(connection, settings, emission),
+		index >= cutoff || (index > 0 && Date.now() > deadline) ? undefined : await toItem(connection, settings, emission),
 	);
 	const firstSkipped = items.indexOf(undefined);
 	return (firstSkipped < 0 ? items : items.slice(0, firstSkipped)) as INodeExecutionData[];
@@ -217,10 +236,11 @@ async function toItemsHoldingBackFailures(
 	nowMs: number,
 ): Promise<INodeExecutionData[]> {
 	const deadline = nowMs + DETAIL_BUDGET_MS;
+	const cutoff = stormCutoff(settings, emissions);
 	let outOfTime = 0;
 	const items = await mapWithConcurrency(emissions, DETAIL_CONCURRENCY, async (emission, index) => {
 		// The first incident always goes out, so a poll whose listing alone used up the budget still makes progress.
-		if (index > 0 && Date.now() > deadline) {
+		if (index >= cutoff || (index > 0 && Date.now() > deadline)) {
 			holdBack(state, emission.incident, emission.event === 'created' ? 'created' : 'updated', nowMs);
 			outOfTime++;
 			return undefined;
@@ -237,7 +257,7 @@ async function toItemsHoldingBackFailures(
 		}
 	});
 	if (outOfTime) {
-		context.logger.info(`Microsoft Sentinel Trigger: ${outOfTime} incident(s) left for the next poll (the time for reading details ran out)`);
+		context.logger.info(`Microsoft Sentinel Trigger: ${outOfTime} incident(s) left for the next poll (a storm's Highs go first, or the time for reading details ran out)`);
 	}
 	return items.filter((item): item is INodeExecutionData => item !== undefined);
 }
@@ -451,7 +471,7 @@ export async function pollIncidents(this: IPollFunctions): Promise<INodeExecutio
 				// The same plan limited to what was read (the emissions are in the plan's order): the rest stays in the
 				// cursor's view for the next poll. A poll past n8n's activation deadline would fail the activation.
 				next = planPoll(state, listed, { ...planOptions, maxPerPoll: items.length }).next;
-				this.logger.info(`Microsoft Sentinel Trigger: ${emissions.length - items.length} incident(s) left for the next poll (the time for reading details ran out)`);
+				this.logger.info(`Microsoft Sentinel Trigger: ${emissions.length - items.length} incident(s) left for the next poll (a storm's Highs go first, or the time for reading details ran out)`);
 			}
 		}
 

@@ -253,6 +253,29 @@ describe('Microsoft Sentinel Trigger: at-least-once delivery', () => {
 		expect(onceOrder).toEqual([...onceOrder].sort((a, b) => a - b));
 	});
 
+	it("a storm's Highs are handed over alone and first; the rest follow from the next poll, in both delivery modes", async () => {
+		const created = Array.from({ length: 60 }, (_, i) => emu.sentinel.createIncident({ severity: i % 12 === 5 ? 'High' : (['Low', 'Medium', 'Informational'] as const)[i % 3] }));
+		const highs = created.filter((incident) => incident.properties.severity === 'High').map(numberOf);
+		for (const delivery of ['atLeastOnce', 'atMostOnce']) {
+			const node = trigger({ delivery, includeAlerts: true });
+			const first = items(await node.poll());
+			expect(first.map((item) => item.incidentNumber)).toEqual(highs);
+			const second = items(await node.poll());
+			expect(second).toHaveLength(created.length - highs.length);
+			expect(second.some((item) => item.severity === 'High')).toBe(false);
+			expect(items(await node.poll())).toEqual([]);
+		}
+	});
+
+	it('50 incidents or fewer are not a storm (nor is any number without details to read): all in one poll, Highs first', async () => {
+		const created = Array.from({ length: 50 }, (_, i) => emu.sentinel.createIncident({ severity: i % 10 === 3 ? 'High' : 'Low' }));
+		const first = items(await trigger({ includeAlerts: true }).poll());
+		expect(first).toHaveLength(created.length);
+		expect(first.slice(0, 5).map((item) => item.severity)).toEqual(['High', 'High', 'High', 'High', 'High']);
+		Array.from({ length: 20 }, () => emu.sentinel.createIncident({ severity: 'High' }));
+		expect(items(await trigger({ includeAlerts: false, includeEntities: false }).poll())).toHaveLength(70);
+	});
+
 	it('a pending incident that cannot be read stays pending for the next poll', async () => {
 		const lost = emu.sentinel.createIncident();
 		// Confirmation by comment, so the check needs a read (the incident itself is still in the look-back's listing).
