@@ -12,7 +12,7 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
 import { startEmulator, type Incident } from '../emulator';
-import { emulatorAzureCredential, type RunningEmulator } from './fixtures/sentinel';
+import { emulatorAzureCredential, signlExternalId, type RunningEmulator } from './fixtures/sentinel';
 import { REFERENCE_WORKFLOWS, referenceWorkflow, signl4CallbackUrl } from './fixtures/referenceWorkflows';
 import { signl4BasicAuthCredential } from './fixtures/signl4';
 import { N8nInstance, e2eTest, eventually } from './harness';
@@ -32,8 +32,7 @@ describe('SIGNL4 callbacks reach Sentinel at least once and are written once (wo
 	let n8n: N8nInstance;
 	const figures: Record<string, unknown> = {};
 
-	const externalIdOf = (incident: Incident) =>
-		`sentinel:${emu.workspace.subscriptionId}:${emu.workspace.resourceGroup}:${emu.workspace.name}:${incident.name}`.toLowerCase();
+	const externalIdOf = (incident: Incident) => signlExternalId(emu, incident);
 	const current = (incident: Incident) => emu.sentinel.getIncident(incident.name)!;
 	const messages = (incident: Incident) => emu.sentinel.comments(incident.name).map((comment) => comment.properties.message);
 	const countOf = (incident: Incident, text: string) => messages(incident).filter((message) => message === text).length;

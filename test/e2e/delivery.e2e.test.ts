@@ -8,10 +8,10 @@
  */
 import { startEmulator, type Incident } from '../emulator';
 import { seededRandom } from '../emulator/core/faults';
-import { delivered, expectDeliveredOnce, outcomeOf, storm, workflowOne, type Outcome } from './fixtures/delivery';
+import { expectDeliveredOnce, outcomeOf, storm, waitUntilDelivered, workflowOne } from './fixtures/delivery';
 import { type RunningEmulator } from './fixtures/sentinel';
 import { REFERENCE_WORKFLOWS } from './fixtures/referenceWorkflows';
-import { N8nInstance, e2eTest, eventually } from './harness';
+import { N8nInstance, e2eTest } from './harness';
 
 jest.setTimeout(40 * 60_000);
 
@@ -39,17 +39,7 @@ async function scenario(
 		const incidents = storm(emu, size);
 		await n8n.activateWorkflow(WF1);
 		const detail = await during({ emu, n8n, incidents });
-		let last: Outcome | undefined;
-		const outcome = await eventually(
-			`every incident of '${label}' paged, tagged and commented`,
-			() => {
-				last = outcomeOf(emu, incidents);
-				return delivered(last) || last.duplicateSignls > 0 ? last : undefined;
-			},
-			{ timeoutMs, intervalMs: 2000 },
-		).catch((error: Error) => {
-			throw new Error(`${error.message}; last seen: ${JSON.stringify(last)}`);
-		});
+		const outcome = await waitUntilDelivered(emu, incidents, `every incident of '${label}' paged, tagged and commented`, timeoutMs);
 		const faulted = emu.requests.filter((request) => request.fault).length;
 		console.log(`${label}, ${size} incidents${detail ? ` (${detail})` : ''}, ${faulted} of ${emu.requests.length} requests faulted: ${JSON.stringify(outcome)}`);
 		expectDeliveredOnce(outcome);

@@ -11,9 +11,9 @@
  * Sizes and counts are printed.
  */
 import { startEmulator, type Incident } from '../emulator';
-import { delivered, expectDeliveredOnce, outcomeOf, storm, workflowOne, type Outcome } from './fixtures/delivery';
+import { expectDeliveredOnce, outcomeOf, storm, waitUntilDelivered, workflowOne } from './fixtures/delivery';
 import { REFERENCE_WORKFLOWS, referenceWorkflow, signl4CallbackUrl } from './fixtures/referenceWorkflows';
-import { emulatorAzureCredential, type RunningEmulator } from './fixtures/sentinel';
+import { emulatorAzureCredential, signlExternalId, type RunningEmulator } from './fixtures/sentinel';
 import { emulatorSignl4Credential, signl4BasicAuthCredential } from './fixtures/signl4';
 import { N8nCluster, e2eTest, eventually, executionError, type N8nExecution } from './harness';
 
@@ -77,10 +77,8 @@ describe('queue mode: PostgreSQL, Redis, a main, two workers and a webhook proce
 			await main.activateWorkflow(WF3);
 			await main.activateWorkflow(WF1);
 
-			const externalIdOf = (incident: Incident) =>
-				`sentinel:${emu.workspace.subscriptionId}:${emu.workspace.resourceGroup}:${emu.workspace.name}:${incident.name}`.toLowerCase();
 			const signlOf = (incident: Incident) => {
-				const signls = emu.signl4.alerts({ externalId: externalIdOf(incident) });
+				const signls = emu.signl4.alerts({ externalId: signlExternalId(emu, incident) });
 				expect(signls).toHaveLength(1);
 				return signls[0];
 			};
@@ -198,17 +196,7 @@ describe('queue mode: PostgreSQL, Redis, a main, two workers and a webhook proce
 			await main.restart();
 			await victim.restart();
 
-			let last: Outcome | undefined;
-			const outcome = await eventually(
-				'every storm incident paged, tagged and commented once',
-				() => {
-					last = outcomeOf(emu, incidents);
-					return delivered(last) || last.duplicateSignls > 0 ? last : undefined;
-				},
-				{ timeoutMs: 12 * 60_000, intervalMs: 2_000 },
-			).catch((error: Error) => {
-				throw new Error(`${error.message}; last seen: ${JSON.stringify(last)}`);
-			});
+			const outcome = await waitUntilDelivered(emu, incidents, 'every storm incident paged, tagged and commented once', 12 * 60_000);
 			const wallSeconds = Math.round((Date.now() - startedAt) / 1000);
 			const executions = await main.listExecutions(WF1);
 			const statuses = executions.reduce<Record<string, number>>((count, e) => ({ ...count, [e.status]: (count[e.status] ?? 0) + 1 }), {});

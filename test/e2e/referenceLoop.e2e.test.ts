@@ -6,7 +6,7 @@
  * closes in Sentinel resolves its Signl without overwriting the analyst's classification. Nothing is alerted twice.
  */
 import { startEmulator, type Incident } from '../emulator';
-import { emulatorAzureCredential, type RunningEmulator } from './fixtures/sentinel';
+import { emulatorAzureCredential, signlExternalId, type RunningEmulator } from './fixtures/sentinel';
 import { REFERENCE_WORKFLOWS, referenceWorkflow, signl4CallbackUrl } from './fixtures/referenceWorkflows';
 import { emulatorSignl4Credential, signl4BasicAuthCredential } from './fixtures/signl4';
 import { N8nInstance, e2eTest, eventually, executionError, nodeOutputJson, type N8nExecution } from './harness';
@@ -28,8 +28,7 @@ describe('the reference workflows, end to end in a real n8n', () => {
 	let n8n: N8nInstance;
 	let incidents: Incident[];
 
-	const externalIdOf = (incident: Incident) =>
-		`sentinel:${emu.workspace.subscriptionId}:${emu.workspace.resourceGroup}:${emu.workspace.name}:${incident.name}`.toLowerCase();
+	const externalIdOf = (incident: Incident) => signlExternalId(emu, incident);
 	const signlOf = (incident: Incident) => {
 		const signls = emu.signl4.alerts({ externalId: externalIdOf(incident) });
 		expect(signls).toHaveLength(1);

@@ -7,11 +7,11 @@
  * Behaviour only: how fast is `npm run bench:storm`'s business. Sizes and counts are printed.
  */
 import { startEmulator } from '../emulator';
-import { delivered, expectDeliveredOnce, outcomeOf, type Outcome } from './fixtures/delivery';
+import { expectDeliveredOnce, waitUntilDelivered } from './fixtures/delivery';
 import { REFERENCE_WORKFLOWS, referenceWorkflow } from './fixtures/referenceWorkflows';
-import { emulatorAzureCredential } from './fixtures/sentinel';
+import { emulatorAzureCredential, signlExternalId } from './fixtures/sentinel';
 import { emulatorSignl4Credential } from './fixtures/signl4';
-import { N8nInstance, e2eTest, eventually } from './harness';
+import { N8nInstance, e2eTest } from './harness';
 
 jest.setTimeout(30 * 60_000);
 
@@ -40,25 +40,12 @@ describe('an alert storm at the services’ own limits', () => {
 			const startedAt = Date.now();
 			// n8n's activation includes the trigger's first poll, which here lists the whole storm and reads its details.
 			await n8n.activateWorkflow(WF1, 15 * 60_000);
-			let last: Outcome | undefined;
-			const outcome = await eventually(
-				`all ${STORM} storm incidents paged, tagged and commented`,
-				() => {
-					last = outcomeOf(emu, incidents);
-					return delivered(last) || last.duplicateSignls > 0 ? last : undefined;
-				},
-				{ timeoutMs: 20 * 60_000, intervalMs: 2_000 },
-			).catch((error: Error) => {
-				throw new Error(`${error.message}; last seen: ${JSON.stringify(last)}`);
-			});
+			const outcome = await waitUntilDelivered(emu, incidents, `all ${STORM} storm incidents paged, tagged and commented`, 20 * 60_000);
 			const seconds = Math.round((Date.now() - startedAt) / 1000);
 
 			// The order SIGNL4 received them in: no Low (or Informational) before the last High.
 			const severityByExternalId = new Map(
-				incidents.map((incident) => [
-					`sentinel:${emu.workspace.subscriptionId}:${emu.workspace.resourceGroup}:${emu.workspace.name}:${incident.name}`.toLowerCase(),
-					incident.properties.severity,
-				]),
+				incidents.map((incident) => [signlExternalId(emu, incident), incident.properties.severity]),
 			);
 			// (The emulator lists Signls in the order it raised them.)
 			const paged = emu.signl4.alerts().map((signl) => severityByExternalId.get(signl.externalId ?? ''));

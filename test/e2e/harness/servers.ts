@@ -135,6 +135,16 @@ function waitForExit(child: ChildProcess, ms: number): Promise<boolean> {
 	});
 }
 
+/** Stops a server with its own shutdown signal (SIGKILL if it does not exit in time) and removes a temporary folder. */
+async function stopServer(child: ChildProcess, signal: NodeJS.Signals, temporaryFolder: string | undefined): Promise<void> {
+	child.kill(signal);
+	if (!(await waitForExit(child, STOP_GRACE_MS))) {
+		child.kill('SIGKILL');
+		await waitForExit(child, STOP_GRACE_MS);
+	}
+	if (temporaryFolder) fs.rmSync(temporaryFolder, { recursive: true, force: true });
+}
+
 function logTail(file: string, lines = 30): string {
 	return fs.existsSync(file) ? fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-lines).join('\n') : '(no log)';
 }
@@ -209,15 +219,8 @@ export async function startPostgres(options: { folder?: string; port?: number; l
 			DB_POSTGRESDB_USER: user,
 			DB_POSTGRESDB_PASSWORD: password,
 		}),
-		stop: async () => {
-			// SIGINT = PostgreSQL's fast shutdown: sessions ended, a clean checkpoint.
-			child.kill('SIGINT');
-			if (!(await waitForExit(child, STOP_GRACE_MS))) {
-				child.kill('SIGKILL');
-				await waitForExit(child, STOP_GRACE_MS);
-			}
-			if (!options.folder) fs.rmSync(folder, { recursive: true, force: true });
-		},
+		// SIGINT = PostgreSQL's fast shutdown: sessions ended, a clean checkpoint.
+		stop: () => stopServer(child, 'SIGINT', options.folder ? undefined : folder),
 	};
 }
 
@@ -247,13 +250,6 @@ export async function startRedis(options: { folder?: string; port?: number; labe
 		pid: child.pid,
 		logPath: log,
 		n8nEnvironment: () => ({ QUEUE_BULL_REDIS_HOST: '127.0.0.1', QUEUE_BULL_REDIS_PORT: String(port) }),
-		stop: async () => {
-			child.kill('SIGTERM');
-			if (!(await waitForExit(child, STOP_GRACE_MS))) {
-				child.kill('SIGKILL');
-				await waitForExit(child, STOP_GRACE_MS);
-			}
-			if (!options.folder) fs.rmSync(folder, { recursive: true, force: true });
-		},
+		stop: () => stopServer(child, 'SIGTERM', options.folder ? undefined : folder),
 	};
 }
