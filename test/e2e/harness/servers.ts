@@ -18,12 +18,10 @@ import { REPOSITORY_ROOT } from './install';
 const START_TIMEOUT_MS = 60_000;
 const STOP_GRACE_MS = 15_000;
 
-export interface DatabaseServer {
+/** A server this harness started: where it listens, its process and log, what n8n needs to reach it. */
+export interface LocalServer {
 	host: string;
 	port: number;
-	database: string;
-	user: string;
-	password: string;
 	pid: number | undefined;
 	logPath: string;
 	/** The n8n environment that points at it. */
@@ -31,14 +29,13 @@ export interface DatabaseServer {
 	stop(): Promise<void>;
 }
 
-export interface RedisServer {
-	host: string;
-	port: number;
-	pid: number | undefined;
-	logPath: string;
-	n8nEnvironment(): Record<string, string>;
-	stop(): Promise<void>;
+export interface DatabaseServer extends LocalServer {
+	database: string;
+	user: string;
+	password: string;
 }
+
+export type RedisServer = LocalServer;
 
 let serversEnsured = false;
 
