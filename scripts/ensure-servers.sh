@@ -7,18 +7,4 @@ missing=()
 if ! ls /usr/lib/postgresql/*/bin/postgres >/dev/null 2>&1; then missing+=(postgresql); fi
 if ! command -v redis-server >/dev/null 2>&1; then missing+=(redis-server); fi
 if [ ${#missing[@]} -eq 0 ]; then exit 0; fi
-if [ "$(id -u)" != "0" ]; then
-	echo "Missing ${missing[*]} and this is not root: install Debian's '${missing[*]}' package(s)." >&2
-	exit 1
-fi
-echo "Installing Debian's ${missing[*]} for the queue-mode cluster…"
-export DEBIAN_FRONTEND=noninteractive
-apt-get update -qq
-# policy-rc.d 101: the packages' post-install scripts must not start system-wide services; the cluster starts its own.
-policy=/usr/sbin/policy-rc.d
-created_policy=0
-if [ ! -e "$policy" ]; then
-	printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod 755 "$policy" && created_policy=1
-fi
-apt-get install -y -qq "${missing[@]}" >/dev/null
-if [ "$created_policy" = "1" ]; then rm -f "$policy"; fi
+bash "$(dirname "$0")/apt-install.sh" "the queue-mode cluster" "${missing[@]}"
