@@ -39,6 +39,21 @@ describe('Incident as Already Read', () => {
 		expect(emu.sentinel.getIncident(incident.name)!.properties.labels.map((label) => label.labelName)).toEqual(['analyst-tag', 'SIGNL4']);
 	});
 
+	it('Never Reopen holds with a copy read before an analyst closed the incident: the stale PUT is refused and nothing is reopened', async () => {
+		const incident = emu.sentinel.createIncident({ severity: 'High' });
+		const copy = emu.sentinel.getIncident(incident.name)!;
+		emu.sentinel.updateIncident(incident.name, { status: 'Closed', classification: 'FalsePositive', classificationReason: 'InaccurateData' } as never, 'mei.tanaka@contoso.com');
+		const result = await run(
+			emu,
+			'update',
+			{ status: 'Active', ownerAction: 'email', owner: 'john.doe@contoso.com', neverReopen: true, knownIncident: JSON.stringify(copy) },
+			{ input: [triggerItem(emu, incident)] },
+		);
+		expect(result.error).toBeUndefined();
+		expect(emu.requests.filter((request) => request.route === 'incidents.put').map((request) => request.status)).toEqual([409]);
+		expect(emu.sentinel.getIncident(incident.name)!.properties).toMatchObject({ status: 'Closed', classification: 'FalsePositive' });
+	});
+
 	it("a copy of another incident is not used (the incident is read), and a value that is not an incident is refused", async () => {
 		const [incident, other] = [emu.sentinel.createIncident(), emu.sentinel.createIncident()];
 		const otherCopy = emu.sentinel.getIncident(other.name)!;
