@@ -1,5 +1,6 @@
 import type { ArmOperationKind, BucketLimit, BucketState } from './arm/arm-headers';
 import type { SentinelApi } from './arm/sentinel/sentinel-service';
+import type { AutomationApi } from './arm/sentinel/automation/automation-rules';
 import type { ActiveFault, FaultSpec } from './core/faults';
 import type { RecordedRequest } from './core/request-log';
 import type { RouteId } from './core/route-ids';
@@ -86,6 +87,8 @@ export interface Emulator {
 	/** Every workspace the principal can see (the first is `workspace`). */
 	workspaces: WorkspaceDescriptor[];
 	sentinel: SentinelApi;
+	/** Automation rules on incident create/update that run the push playbook (POST to n8n), with settable delays and failures. */
+	automation: AutomationApi;
 	/** Log Analytics query API: seeded tables, switches, concurrency counter, received queries. */
 	logAnalytics: LogAnalyticsApi;
 	/** SIGNL4 under `<url>/signl4`: alerts, users, API key, outbound callbacks, throttling plan, console. */

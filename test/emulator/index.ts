@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ArmModule } from './arm/arm-module';
 import { SentinelService } from './arm/sentinel/sentinel-service';
+import { AutomationRules } from './arm/sentinel/automation/automation-rules';
 import { ArmTopology, type WorkspaceInfo } from './arm/topology';
 import { controlRoutes } from './control/control-routes';
 import { FaultInjector } from './core/faults';
@@ -28,6 +29,7 @@ export type { RecordedRequest } from './core/request-log';
 export type { FaultSpec } from './core/faults';
 export type { Principal } from './entra/directory';
 export type { SentinelApi, SentinelQuirks, SentinelSeedOptions } from './arm/sentinel/sentinel-service';
+export type { AutomationApi, AutomationRule, AutomationRuleSpec, PlaybookRun } from './arm/sentinel/automation/automation-rules';
 export type { Signl4Api, AlertRecord as Signl4Alert, Signl4User, InboundEvent as Signl4InboundEvent } from './signl4/signl4-service';
 export type { LogAnalyticsApi, LogAnalyticsSettings, RecordedQuery, QueryResponseBody } from './loganalytics/loganalytics-module';
 export type {
@@ -60,6 +62,10 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 	const tokens = new TokenStore(options.tokenLifetimeSeconds ?? 3599);
 	const topology = new ArmTopology(directory.tenantId);
 	const sentinel = new SentinelService(topology, directory.tenantId, options.generatorSeed ?? 1);
+	const automation = new AutomationRules();
+	for (const workspace of topology.workspaces) {
+		sentinel.store(workspace).changeListeners.push((record, change) => automation.onIncidentChange(record, workspace, change));
+	}
 	const arm = new ArmModule(tokens, topology, sentinel, directory.tenantId, limits);
 	const logAnalytics = new LogAnalyticsModule(tokens, topology, sentinel, directory.tenantId, options.generatorSeed ?? 1, limits);
 	// Registering a service = constructing its module and listing it here.
@@ -141,6 +147,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		workspace: describe(topology.defaultWorkspace),
 		workspaces: topology.workspaces.map(describe),
 		sentinel,
+		automation,
 		logAnalytics,
 		signl4: signl4.api(`${url}${SIGNL4_PREFIX}`, `${url}/_emulator/signl4/console`),
 		faults: {

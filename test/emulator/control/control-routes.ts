@@ -8,6 +8,7 @@ import { ARM_OPERATION_KINDS, type ArmOperationKind } from '../arm/arm-headers';
 import type { Emulator } from '../emulator-types';
 import { logAnalyticsControlRoutes } from '../loganalytics/control-routes';
 import { signl4ControlRoutes } from '../signl4/control';
+import { automationControlRoutes } from '../arm/sentinel/automation/control';
 
 export function controlRoutes(emulator: () => Emulator): ControlRoute[] {
 	const route = (method: ControlRoute['method'], pattern: string, handler: (ctx: RequestContext, body: Record<string, unknown>) => HttpResponse) => ({
@@ -106,6 +107,7 @@ export function controlRoutes(emulator: () => Emulator): ControlRoute[] {
 		}),
 		...logAnalyticsControlRoutes(() => emulator().logAnalytics, route),
 		...signl4ControlRoutes(() => emulator().signl4),
+		...automationControlRoutes(() => emulator().automation),
 		route('GET', '/requests/count', (ctx) => ok({ count: emulator().requestCount(ctx.query.route as RouteId | undefined) })),
 		route('DELETE', '/requests', () => {
 			emulator().clearRequests();

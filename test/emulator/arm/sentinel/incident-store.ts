@@ -72,6 +72,8 @@ function newCommentEtag(): string {
 export class WorkspaceIncidents {
 	private readonly records = new Map<string, IncidentRecord>();
 	private nextNumber = 1;
+	/** Told of every create and update (what automation rules fire on, see automation/automation-rules.ts). */
+	readonly changeListeners: Array<(record: IncidentRecord, change: { kind: 'created' | 'updated'; actor: Actor; via: HistoryEntry['via'] }) => void> = [];
 
 	constructor(
 		readonly workspace: WorkspaceInfo,
@@ -140,6 +142,7 @@ export class WorkspaceIncidents {
 		for (const alert of seed.alerts ?? [{ severity: incident.properties.severity }]) this.attachAlert(record, alert);
 		this.refreshAdditionalData(record);
 		record.history.push({ at: now.toISOString(), actor: actor.name, via, change: { ...seed, alerts: undefined } });
+		for (const listener of this.changeListeners) listener(record, { kind: 'created', actor, via });
 		return record;
 	}
 
@@ -295,6 +298,7 @@ export class WorkspaceIncidents {
 		record.incident.properties.lastModifiedTimeUtc = when;
 		record.incident.systemData = { ...record.incident.systemData, lastModifiedBy: actor.name, lastModifiedByType: actor.type, lastModifiedAt: when };
 		record.history.push({ at: new Date().toISOString(), actor: actor.name, via, change });
+		for (const listener of this.changeListeners) listener(record, { kind: 'updated', actor, via });
 	}
 }
 
