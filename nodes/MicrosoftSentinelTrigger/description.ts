@@ -43,7 +43,8 @@ export const triggerProperties: INodeProperties[] = [
 			{
 				name: 'New and Updated Incidents',
 				value: 'createdOrUpdated',
-				description: 'Also each later change of a matching incident (status, owner, severity, tags, comments…)',
+				description:
+					'Also each later change of a matching incident, with what changed (status, severity, owner, tags, new comments)',
 			},
 		],
 		default: 'created',
@@ -166,6 +167,28 @@ export const triggerProperties: INodeProperties[] = [
 				default: '',
 				placeholder: 'test, simulation',
 				description: 'Comma-separated words or phrases (case-insensitive). Skip incidents whose title contains any of them.',
+			},
+			{
+				displayName: 'Updates to Emit',
+				name: 'updatesToEmit',
+				type: 'options',
+				displayOptions: { show: { '/event': ['createdOrUpdated'] } },
+				options: [
+					{
+						name: 'Changes by Others',
+						value: 'changes',
+						description:
+							"Only updates with a change to status, severity, owner, tags or new comments made by someone other than this credential's app, so the workflow's own write-backs never come back",
+					},
+					{
+						name: 'Every Modification',
+						value: 'all',
+						description: 'Every new modification time, whoever made it and whatever changed (title, alerts, description…)',
+					},
+				],
+				default: 'changes',
+				description:
+					'Updated incidents carry "changes": what changed since the last event (status, severity, owner, tags, new comments with their authors), computed by the trigger',
 			},
 			{
 				displayName: 'Max Incidents per Poll',

@@ -30,6 +30,8 @@ export interface AzureSession {
 	/** TLS trust for every SDK client built on this session (system roots plus the optional extra CA). */
 	tlsOptions?: { ca: string[] };
 	tenantId: string;
+	/** The application (client) ID the session signs in as: how Azure names this package's writes in `systemData`. */
+	clientId: string;
 }
 
 function text(value: unknown): string {
@@ -134,7 +136,7 @@ export async function getAzureSession(
 					credentialOptions,
 				)
 			: new sdk.ClientSecretCredential(principal.tenantId, principal.clientId, principal.clientSecret ?? '', credentialOptions);
-	const session: AzureSession = { fingerprint, credential, endpoints, tlsOptions, tenantId: principal.tenantId };
+	const session: AzureSession = { fingerprint, credential, endpoints, tlsOptions, tenantId: principal.tenantId, clientId: principal.clientId };
 	// A fresh session (credential test) must prove the secret works now, so it neither reads nor fills the cache.
 	if (options.fresh) return session;
 	sessions.set(fingerprint, session);

@@ -37,6 +37,26 @@ export class SentinelConnection {
 	}
 
 	/**
+	 * The IDs this credential's writes carry in Sentinel: the application (client) ID, which Azure records as the
+	 * incident's `systemData.lastModifiedBy`, and the service principal's object ID (the token's `oid` claim), which
+	 * is the `author.objectId` of its comments. Only the token's public claims are read; the token is not kept.
+	 */
+	async ownIds(): Promise<string[]> {
+		const ids = [this.session.clientId];
+		try {
+			const token = await this.session.credential.getToken(this.session.endpoints.armScope);
+			const payload = token?.token.split('.')[1];
+			if (payload) {
+				const claims = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8')) as { oid?: unknown; appid?: unknown; azp?: unknown };
+				for (const claim of [claims.oid, claims.appid, claims.azp]) if (typeof claim === 'string' && claim) ids.push(claim);
+			}
+		} catch {
+			// Without the claims, comments written by this credential are recognised by nothing but the application ID.
+		}
+		return ids;
+	}
+
+	/**
 	 * Runs one Sentinel call; `action` says what it does, for the error message ("list incidents in …").
 	 * Failures leave as NodeApiError / NodeOperationError with actionable, sanitised text.
 	 */

@@ -4,6 +4,8 @@ export interface RawIncident {
 	name: string;
 	etag?: string;
 	type?: string;
+	/** Who created and last changed the incident (an application's client ID, or a user's UPN or e-mail). */
+	systemData?: { createdBy?: string; createdByType?: string; lastModifiedBy?: string; lastModifiedByType?: string; lastModifiedAt?: string };
 	properties: {
 		title: string;
 		severity: string;
