@@ -6,6 +6,7 @@ import type { RecordedRequest } from './core/request-log';
 import type { RouteId } from './core/route-ids';
 import type { LimitsMode } from './core/limits';
 import type { Principal } from './entra/directory';
+import type { IngestionApi } from './loganalytics/ingestion/ingestion-module';
 import type { LogAnalyticsApi } from './loganalytics/loganalytics-module';
 import type { RequestWindowState } from './loganalytics/request-limit';
 import type { Signl4Api } from './signl4/signl4-service';
@@ -91,6 +92,8 @@ export interface Emulator {
 	automation: AutomationApi;
 	/** Log Analytics query API: seeded tables, switches, concurrency counter, received queries. */
 	logAnalytics: LogAnalyticsApi;
+	/** Logs Ingestion API (a data collection endpoint at `url`): data collection rules and the uploads received. */
+	ingestion: IngestionApi;
 	/** SIGNL4 under `<url>/signl4`: alerts, users, API key, outbound callbacks, throttling plan, console. */
 	signl4: Signl4Api;
 	faults: {

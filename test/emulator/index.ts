@@ -16,6 +16,8 @@ import { emulatorTls } from './core/tls';
 import { Directory } from './entra/directory';
 import { EntraModule } from './entra/entra-module';
 import { LogAnalyticsModule } from './loganalytics/loganalytics-module';
+import { ingestionControlRoutes } from './loganalytics/ingestion/control-routes';
+import { IngestionModule, MONITOR_AUDIENCE } from './loganalytics/ingestion/ingestion-module';
 import { Signl4Module, SIGNL4_PREFIX } from './signl4/signl4-module';
 import { Signl4Service } from './signl4/signl4-service';
 import { TokenStore } from './entra/token-store';
@@ -32,6 +34,7 @@ export type { SentinelApi, SentinelQuirks, SentinelSeedOptions } from './arm/sen
 export type { AutomationApi, AutomationRule, AutomationRuleSpec, PlaybookRun } from './arm/sentinel/automation/automation-rules';
 export type { Signl4Api, AlertRecord as Signl4Alert, Signl4User, InboundEvent as Signl4InboundEvent } from './signl4/signl4-service';
 export type { LogAnalyticsApi, LogAnalyticsSettings, RecordedQuery, QueryResponseBody } from './loganalytics/loganalytics-module';
+export type { DataCollectionRule, DataCollectionRuleSpec, IngestionApi, RecordedUpload } from './loganalytics/ingestion/ingestion-module';
 export type {
 	Alert,
 	AlertSeed,
@@ -70,7 +73,10 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 	const logAnalytics = new LogAnalyticsModule(tokens, topology, sentinel, directory.tenantId, options.generatorSeed ?? 1, limits);
 	// Registering a service = constructing its module and listing it here.
 	const signl4 = new Signl4Service();
-	const modules: ServiceModule[] = [new EntraModule(directory, tokens), arm, logAnalytics, new Signl4Module(signl4)];
+	// Logs Ingestion API (a data collection endpoint): its rows land in the Log Analytics tables above.
+	const ingestion = new IngestionModule(tokens, logAnalytics, directory.principal.objectId, limits);
+	directory.resources.add(MONITOR_AUDIENCE);
+	const modules: ServiceModule[] = [new EntraModule(directory, tokens), arm, logAnalytics, ingestion, new Signl4Module(signl4)];
 
 	const caPath = path.join(stateDir, 'ca.pem');
 	writeFileSync(caPath, tls.ca.certPem);
@@ -85,7 +91,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		keyPem: tls.server.keyPem,
 		certPem: tls.server.certPem,
 		routes: modules.flatMap((module) => module.routes()),
-		controlRoutes: controlRoutes(() => emulator as Emulator),
+		controlRoutes: [...controlRoutes(() => emulator as Emulator), ...ingestionControlRoutes(ingestion)],
 		unmatched: (ctx, match) => arm.unmatched(ctx, match),
 		faults,
 		log,
@@ -149,6 +155,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		sentinel,
 		automation,
 		logAnalytics,
+		ingestion,
 		signl4: signl4.api(`${url}${SIGNL4_PREFIX}`, `${url}/_emulator/signl4/console`),
 		faults: {
 			add: (fault) => faults.add(fault),

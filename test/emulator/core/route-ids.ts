@@ -24,6 +24,9 @@ export const ARM_ROUTE_IDS = [
 /** Log Analytics query API (`loganalytics/`): POST and GET `/v1/workspaces/{workspaceId}/query`. */
 export const LOG_ANALYTICS_ROUTE_IDS = ['loganalytics.query', 'loganalytics.query-get'] as const;
 
+/** Logs Ingestion API (`loganalytics/ingestion/`): a data collection endpoint's upload route. */
+export const INGESTION_ROUTE_IDS = ['ingestion.upload'] as const;
+
 /** SIGNL4 (`signl4/`): inbound webhook and API-key events, REST alerts, users and outbound webhooks, under `/signl4`. */
 export const SIGNL4_ROUTE_IDS = [
 	'signl4.webhook',
@@ -46,15 +49,16 @@ export const SIGNL4_ROUTE_IDS = [
 export type EntraRouteId = (typeof ENTRA_ROUTE_IDS)[number];
 export type ArmRouteId = (typeof ARM_ROUTE_IDS)[number];
 export type LogAnalyticsRouteId = (typeof LOG_ANALYTICS_ROUTE_IDS)[number];
+export type IngestionRouteId = (typeof INGESTION_ROUTE_IDS)[number];
 export type Signl4RouteId = (typeof SIGNL4_ROUTE_IDS)[number];
 
 /** Ids of the routes that emulate a real service (faults and the request log use these). */
-export type RouteId = EntraRouteId | ArmRouteId | LogAnalyticsRouteId | Signl4RouteId;
+export type RouteId = EntraRouteId | ArmRouteId | LogAnalyticsRouteId | IngestionRouteId | Signl4RouteId;
 
 /** Requests that matched no route are logged under this id. */
 export type LoggedRouteId = RouteId | 'unmatched';
 
-export const ALL_ROUTE_IDS: readonly RouteId[] = [...ENTRA_ROUTE_IDS, ...ARM_ROUTE_IDS, ...LOG_ANALYTICS_ROUTE_IDS, ...SIGNL4_ROUTE_IDS];
+export const ALL_ROUTE_IDS: readonly RouteId[] = [...ENTRA_ROUTE_IDS, ...ARM_ROUTE_IDS, ...LOG_ANALYTICS_ROUTE_IDS, ...INGESTION_ROUTE_IDS, ...SIGNL4_ROUTE_IDS];
 
 /**
  * Service groups a fault can name instead of one route id: `entra` (login.microsoftonline.com), `arm` (everything on
@@ -66,6 +70,7 @@ export const ROUTE_GROUPS = {
 	arm: ARM_ROUTE_IDS,
 	sentinel: ARM_ROUTE_IDS.filter((id) => id.startsWith('incidents.') || id.startsWith('comments.')),
 	loganalytics: LOG_ANALYTICS_ROUTE_IDS,
+	ingestion: INGESTION_ROUTE_IDS,
 	signl4: SIGNL4_ROUTE_IDS,
 } as const satisfies Record<string, readonly RouteId[]>;
 
