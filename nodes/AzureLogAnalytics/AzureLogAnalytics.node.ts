@@ -4,6 +4,7 @@ import { searchWorkspaces } from '../shared/methods/searchWorkspaces';
 import { testAzureCredential } from '../shared/methods/testAzureCredential';
 import * as incident from './actions/incident';
 import * as query from './actions/query';
+import * as record from './actions/record';
 import { router } from './actions/router';
 
 export class AzureLogAnalytics implements INodeType {
@@ -13,8 +14,8 @@ export class AzureLogAnalytics implements INodeType {
 		icon: { light: 'file:../shared/icons/azureLogAnalytics.svg', dark: 'file:../shared/icons/azureLogAnalytics.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{ $parameter["operation"] === "enrich" ? "Enrich incident" : "Run query" }}',
-		description: "Enrich Microsoft Sentinel incidents with their alerts' query results, and run KQL safely",
+		subtitle: '={{ $parameter["operation"] === "enrich" ? "Enrich incident" : $parameter["operation"] === "send" ? "Send records" : "Run query" }}',
+		description: "Enrich Microsoft Sentinel incidents with their alerts' query results, run KQL safely, and send records to custom tables",
 		defaults: { name: 'Azure Log Analytics' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -29,11 +30,13 @@ export class AzureLogAnalytics implements INodeType {
 				options: [
 					{ name: 'Incident', value: 'incident' },
 					{ name: 'Query', value: 'query' },
+					{ name: 'Record', value: 'record' },
 				],
 				default: 'incident',
 			},
 			...incident.description,
 			...query.description,
+			...record.description,
 		],
 	};
 

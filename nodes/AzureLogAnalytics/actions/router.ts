@@ -6,6 +6,7 @@ import { mapWithConcurrency } from '../../shared/concurrency';
 import { settle } from '../../shared/concurrency';
 import * as incident from './incident';
 import * as query from './query';
+import * as record from './record';
 
 type Operation = (this: IExecuteFunctions, itemIndex: number) => Promise<INodeExecutionData[]>;
 
@@ -32,6 +33,8 @@ export async function router(this: IExecuteFunctions): Promise<INodeExecutionDat
 	const items = this.getInputData();
 	const resource = this.getNodeParameter('resource', 0) as string;
 	const operation = this.getNodeParameter('operation', 0) as string;
+	// Records are sent together, not item by item: they share requests of up to 1 MB (each item's outcome is kept).
+	if (resource === 'record' && operation === 'send') return [await record.send.executeAll.call(this)];
 	const run = operations[`${resource}.${operation}`];
 	if (!run) throw new NodeOperationError(this.getNode(), `The operation '${operation}' of '${resource}' is not supported`);
 

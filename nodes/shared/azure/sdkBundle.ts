@@ -10,6 +10,7 @@
 export { ClientCertificateCredential, ClientSecretCredential, AuthenticationError } from '@azure/identity';
 export { SecurityInsights } from '@azure/arm-securityinsight';
 export { LogsQueryClient, LogsQueryResultStatus } from '@azure/monitor-query-logs';
+export { LogsIngestionClient } from '@azure/monitor-ingestion';
 export { createPipelineRequest, RestError, isRestError } from '@azure/core-rest-pipeline';
 export { ServiceClient } from '@azure/core-client';
 export type { TokenCredential } from '@azure/core-auth';
