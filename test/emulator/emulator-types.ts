@@ -6,6 +6,8 @@ import type { RecordedRequest } from './core/request-log';
 import type { RouteId } from './core/route-ids';
 import type { LimitsMode } from './core/limits';
 import type { Principal } from './entra/directory';
+import type { RbacStore } from './arm/rbac/rbac-store';
+import type { GraphDirectory } from './graph/graph-directory';
 import type { IngestionApi } from './loganalytics/ingestion/ingestion-module';
 import type { LogAnalyticsApi } from './loganalytics/loganalytics-module';
 import type { RequestWindowState } from './loganalytics/request-limit';
@@ -94,6 +96,10 @@ export interface Emulator {
 	logAnalytics: LogAnalyticsApi;
 	/** Logs Ingestion API (a data collection endpoint at `url`): data collection rules and the uploads received. */
 	ingestion: IngestionApi;
+	/** Azure RBAC: role definitions and assignments; enforced for every principal that has at least one assignment. */
+	rbac: RbacStore;
+	/** Microsoft Graph's app registrations, service principals and app-role assignments (what setup-azure.sh creates). */
+	graph: GraphDirectory;
 	/** SIGNL4 under `<url>/signl4`: alerts, users, API key, outbound callbacks, throttling plan, console. */
 	signl4: Signl4Api;
 	faults: {

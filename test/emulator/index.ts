@@ -15,6 +15,8 @@ import type { ServiceModule } from './core/service-module';
 import { emulatorTls } from './core/tls';
 import { Directory } from './entra/directory';
 import { EntraModule } from './entra/entra-module';
+import { GraphDirectory } from './graph/graph-directory';
+import { GraphModule } from './graph/graph-module';
 import { LogAnalyticsModule } from './loganalytics/loganalytics-module';
 import { ingestionControlRoutes } from './loganalytics/ingestion/control-routes';
 import { IngestionModule, MONITOR_AUDIENCE } from './loganalytics/ingestion/ingestion-module';
@@ -76,7 +78,12 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 	// Logs Ingestion API (a data collection endpoint): its rows land in the Log Analytics tables above.
 	const ingestion = new IngestionModule(tokens, logAnalytics, directory.principal.objectId, limits);
 	directory.resources.add(MONITOR_AUDIENCE);
-	const modules: ServiceModule[] = [new EntraModule(directory, tokens), arm, logAnalytics, ingestion, new Signl4Module(signl4)];
+	// Microsoft Graph's app registrations; role assignments in ARM may name its service principals. Its token
+	// audience is also the emulator's own URL (a custom cloud's Graph resource id, as az asks for it): added below.
+	const graphDirectory = new GraphDirectory(directory);
+	const graphAudiences: string[] = [];
+	arm.principalExists = (objectId) => graphDirectory.principalExists(objectId);
+	const modules: ServiceModule[] = [new EntraModule(directory, tokens), arm, logAnalytics, ingestion, new Signl4Module(signl4), new GraphModule(graphDirectory, tokens, () => graphAudiences)];
 
 	const caPath = path.join(stateDir, 'ca.pem');
 	writeFileSync(caPath, tls.ca.certPem);
@@ -107,6 +114,10 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		armId: ws.armId,
 	});
 	const url = `https://${host.includes(':') ? `[${host}]` : host}:${server.port}`;
+	for (const audience of [url, `https://localhost:${server.port}`]) {
+		graphAudiences.push(audience);
+		directory.resources.add(audience);
+	}
 	const laWindow = () => ({ limit: logAnalytics.settings.requestLimit, windowMs: logAnalytics.settings.requestWindowSeconds * 1000 });
 	const limitsApi: LimitsApi = {
 		get mode() {
@@ -156,6 +167,8 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		automation,
 		logAnalytics,
 		ingestion,
+		rbac: arm.rbac,
+		graph: graphDirectory,
 		signl4: signl4.api(`${url}${SIGNL4_PREFIX}`, `${url}/_emulator/signl4/console`),
 		faults: {
 			add: (fault) => faults.add(fault),

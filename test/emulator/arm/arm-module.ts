@@ -6,6 +6,8 @@ import type { LimitsSwitch } from '../core/limits';
 import type { TokenStore } from '../entra/token-store';
 import { RateLimitBuckets } from './arm-headers';
 import { ArmPipeline } from './arm-pipeline';
+import { rbacAuthorizer, rbacRoutes, type PrincipalLookup } from './rbac/rbac-routes';
+import { RbacStore } from './rbac/rbac-store';
 import { resourceRoutes } from './resource-routes';
 import { commentRoutes } from './sentinel/comment-routes';
 import { incidentRoutes } from './sentinel/incident-routes';
@@ -18,16 +20,21 @@ export class ArmModule implements ServiceModule {
 	readonly pipeline: ArmPipeline;
 	/** The token buckets per subscription, principal and operation type (see arm-headers.ts). */
 	readonly buckets: RateLimitBuckets;
+	/** Role definitions and assignments (rbac/): ARM checks each call of a principal that has assignments against them. */
+	readonly rbac = new RbacStore();
+	/** Which object ids a role assignment may name; the emulator points it at the Graph directory. */
+	principalExists: PrincipalLookup = () => false;
 
 	constructor(
 		tokens: TokenStore,
 		private readonly topology: ArmTopology,
 		private readonly sentinel: SentinelService,
-		tenantId: string,
+		private readonly tenantId: string,
 		limits: LimitsSwitch,
 	) {
 		this.buckets = new RateLimitBuckets(limits.now);
 		this.pipeline = new ArmPipeline(tokens, topology, this.buckets, tenantId, limits);
+		this.pipeline.authorizer = rbacAuthorizer(this.rbac);
 	}
 
 	routes(): RouteDefinition[] {
@@ -35,6 +42,7 @@ export class ArmModule implements ServiceModule {
 			...resourceRoutes(this.pipeline, this.topology),
 			...incidentRoutes(this.pipeline, this.sentinel),
 			...commentRoutes(this.pipeline, this.sentinel),
+			...rbacRoutes(this.pipeline, this.rbac, (id) => this.principalExists(id), this.tenantId),
 		];
 	}
 

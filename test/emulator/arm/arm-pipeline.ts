@@ -20,6 +20,9 @@ export interface ArmRequest {
 	respond(response: HttpResponse): HttpResponse;
 }
 
+/** ARM's access check (arm/rbac/): undefined = allowed, else the 403 to answer. */
+export type ArmAuthorizer = (ctx: RequestContext, token: IssuedToken) => HttpResponse | undefined;
+
 export type ArmHandler = (request: ArmRequest) => HttpResponse | Promise<HttpResponse>;
 
 export interface ArmRouteSpec {
@@ -41,6 +44,9 @@ export class ArmPipeline {
 		private readonly tenantId: string,
 		private readonly limits: LimitsSwitch,
 	) {}
+
+	/** Set by the ARM module: role-based access control, checked after authentication, throttling and api-version. */
+	authorizer?: ArmAuthorizer;
 
 	readonly errorStyle: ServiceErrorStyle = {
 		faultResponse: (ctx, fault) => this.faultResponse(ctx, fault.status, fault.retryAfterSeconds),
@@ -101,6 +107,9 @@ export class ArmPipeline {
 				cloudError(400, 'InvalidApiVersionParameter', `The api-version '${apiVersion}' is invalid. The supported versions are '${spec.apiVersions.join(',')}'.`),
 			);
 		}
+
+		const denied = this.authorizer?.(ctx, auth);
+		if (denied) return withHeaders(denied);
 
 		const request: ArmRequest = { ctx, token: auth, apiVersion, respond: withHeaders };
 		if (spec.scope !== 'tenant') {

@@ -19,6 +19,15 @@ export const ARM_ROUTE_IDS = [
 	'comments.get',
 	'comments.put',
 	'comments.delete',
+	// Microsoft.Authorization (arm/rbac/): role definitions and assignments at subscription, resource group, workspace
+	'roleDefinitions.list',
+	'roleDefinitions.get',
+	'roleDefinitions.put',
+	'roleDefinitions.delete',
+	'roleAssignments.list',
+	'roleAssignments.get',
+	'roleAssignments.put',
+	'roleAssignments.delete',
 ] as const;
 
 /** Log Analytics query API (`loganalytics/`): POST and GET `/v1/workspaces/{workspaceId}/query`. */
@@ -26,6 +35,24 @@ export const LOG_ANALYTICS_ROUTE_IDS = ['loganalytics.query', 'loganalytics.quer
 
 /** Logs Ingestion API (`loganalytics/ingestion/`): a data collection endpoint's upload route. */
 export const INGESTION_ROUTE_IDS = ['ingestion.upload'] as const;
+
+/** Microsoft Graph directory (`graph/`): app registrations, service principals, app-role assignments, under `/v1.0`. */
+export const GRAPH_ROUTE_IDS = [
+	'graph.applications.list',
+	'graph.applications.create',
+	'graph.applications.get',
+	'graph.applications.update',
+	'graph.applications.delete',
+	'graph.applications.addPassword',
+	'graph.applications.removePassword',
+	'graph.servicePrincipals.list',
+	'graph.servicePrincipals.create',
+	'graph.servicePrincipals.get',
+	'graph.servicePrincipals.delete',
+	'graph.appRoleAssignments.list',
+	'graph.appRoleAssignments.create',
+	'graph.appRoleAssignments.delete',
+] as const;
 
 /** SIGNL4 (`signl4/`): inbound webhook and API-key events, REST alerts, users and outbound webhooks, under `/signl4`. */
 export const SIGNL4_ROUTE_IDS = [
@@ -51,14 +78,15 @@ export type ArmRouteId = (typeof ARM_ROUTE_IDS)[number];
 export type LogAnalyticsRouteId = (typeof LOG_ANALYTICS_ROUTE_IDS)[number];
 export type IngestionRouteId = (typeof INGESTION_ROUTE_IDS)[number];
 export type Signl4RouteId = (typeof SIGNL4_ROUTE_IDS)[number];
+export type GraphRouteId = (typeof GRAPH_ROUTE_IDS)[number];
 
 /** Ids of the routes that emulate a real service (faults and the request log use these). */
-export type RouteId = EntraRouteId | ArmRouteId | LogAnalyticsRouteId | IngestionRouteId | Signl4RouteId;
+export type RouteId = EntraRouteId | ArmRouteId | LogAnalyticsRouteId | IngestionRouteId | Signl4RouteId | GraphRouteId;
 
 /** Requests that matched no route are logged under this id. */
 export type LoggedRouteId = RouteId | 'unmatched';
 
-export const ALL_ROUTE_IDS: readonly RouteId[] = [...ENTRA_ROUTE_IDS, ...ARM_ROUTE_IDS, ...LOG_ANALYTICS_ROUTE_IDS, ...INGESTION_ROUTE_IDS, ...SIGNL4_ROUTE_IDS];
+export const ALL_ROUTE_IDS: readonly RouteId[] = [...ENTRA_ROUTE_IDS, ...ARM_ROUTE_IDS, ...LOG_ANALYTICS_ROUTE_IDS, ...INGESTION_ROUTE_IDS, ...SIGNL4_ROUTE_IDS, ...GRAPH_ROUTE_IDS];
 
 /**
  * Service groups a fault can name instead of one route id: `entra` (login.microsoftonline.com), `arm` (everything on
@@ -72,6 +100,7 @@ export const ROUTE_GROUPS = {
 	loganalytics: LOG_ANALYTICS_ROUTE_IDS,
 	ingestion: INGESTION_ROUTE_IDS,
 	signl4: SIGNL4_ROUTE_IDS,
+	graph: GRAPH_ROUTE_IDS,
 } as const satisfies Record<string, readonly RouteId[]>;
 
 export type RouteGroup = keyof typeof ROUTE_GROUPS;
