@@ -96,7 +96,9 @@ change() {
 	changes=$((changes + 1))
 	if [ "$dry_run" = 1 ]; then
 		say "  would $description"
-		say "      \$ $(printf '%q ' "$@" | sed -E 's/(--password|--value) [^ ]+/\1 ***/g')"
+		local shown=("$@")
+		[ "$1" != arm ] || shown=(az rest --method "$2" --url "$arm_url$3" "${@:4}")
+		say "      \$ $(printf '%q ' "${shown[@]}")"
 		return 0
 	fi
 	say "  $description"

@@ -84,6 +84,38 @@ function roleHint(api: AzureErrorContext['api']): string {
 }
 
 /**
+ * What each Azure action lets the nodes do, the setup script's part that grants it and the built-in role that has it,
+ * so a 403 `AuthorizationFailed` (whose message names the action ARM checked) says what to give the principal.
+ */
+const actionNeeds: Record<string, { does: string; part: string; role: string }> = {
+	'microsoft.securityinsights/incidents/read': { does: 'read incidents', part: 'poll', role: 'Microsoft Sentinel Reader' },
+	'microsoft.securityinsights/incidents/write': { does: 'update incidents (status, owner, classification, tags)', part: 'writeback', role: 'Microsoft Sentinel Responder' },
+	'microsoft.securityinsights/incidents/comments/read': { does: 'read incident comments', part: 'poll', role: 'Microsoft Sentinel Reader' },
+	'microsoft.securityinsights/incidents/comments/write': { does: 'add comments to incidents', part: 'writeback', role: 'Microsoft Sentinel Responder' },
+	'microsoft.securityinsights/incidents/alerts/read': { does: "read an incident's alerts", part: 'poll', role: 'Microsoft Sentinel Reader' },
+	'microsoft.securityinsights/incidents/entities/read': { does: "read an incident's entities", part: 'poll', role: 'Microsoft Sentinel Reader' },
+	'microsoft.operationalinsights/workspaces/read': { does: 'read the workspace', part: 'poll', role: 'Microsoft Sentinel Reader or Log Analytics Reader' },
+	'microsoft.operationalinsights/workspaces/query/read': { does: 'query the workspace', part: 'enrich', role: 'Log Analytics Reader' },
+};
+
+/** "…does not have authorization to perform action 'X' over scope 'Y'…" → the action and the scope. */
+function deniedAction(message: string | undefined): { action: string; scope?: string } | undefined {
+	const match = /perform action '([^']+)'(?: over scope '([^']+)')?/i.exec(message ?? '');
+	return match ? { action: match[1], scope: match[2] } : undefined;
+}
+
+function missingActionHint(action: string): { message: string; description: string } {
+	const need = actionNeeds[action.toLowerCase()];
+	const what = need?.does ?? `perform ${action}`;
+	return {
+		message: `The service principal may not ${what}: its roles on the workspace lack ${action}`,
+		description:
+			`Give it that action: rerun scripts/setup-azure.sh with --grant including '${need?.part ?? 'the part that needs it'}' ` +
+			`(it updates the custom role), or add ${action} to its custom role${need ? `, or assign the built-in role ${need.role}` : ''} on the workspace. Role changes can take a few minutes to apply.`,
+	};
+}
+
+/**
  * Socket failures in words. Not the codes themselves: n8n replaces any error message that contains a Node.js error
  * code (ECONNREFUSED…) with its own generic text, which would hide the hint.
  */
@@ -152,8 +184,14 @@ export function describeAzureError(error: unknown, context: AzureErrorContext): 
 				description: `Check that the credential's tenant and cloud match the workspace's, then retry (${context.action}).`,
 				httpCode: '401',
 			};
-		case 403:
+		case 403: {
+			const denied = code === 'AuthorizationFailed' ? deniedAction(body.message) : undefined;
+			if (denied) {
+				const hint = missingActionHint(denied.action);
+				return { message: hint.message, description: `${hint.description} (while trying to ${context.action})`, httpCode: '403' };
+			}
 			return { message: `The service principal is not allowed to ${context.action}${codeText}`, description: roleHint(context.api), httpCode: '403' };
+		}
 		case 404:
 			return {
 				message: `Not found${codeText}: could not ${context.action}`,

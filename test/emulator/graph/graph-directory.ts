@@ -199,7 +199,7 @@ export class GraphDirectory {
 
 	addPassword(app: Application, displayName: string | null, endDateTime: string | undefined): PasswordCredential {
 		// Shape of real Entra secrets: 3 chars, `8Q~`, then 34 chars; the hint is the first three.
-		const secretText = `Gr8Q~${randomToken(30).replace(/[-_]/g, 'x').slice(0, 35)}`;
+		const secretText = `Grf8Q~${randomToken(30).replace(/[-_]/g, 'x').slice(0, 35)}`;
 		const start = new Date();
 		const credential: PasswordCredential = {
 			keyId: newGuid(),
