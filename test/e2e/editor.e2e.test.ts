@@ -26,6 +26,7 @@ const SCREENSHOTS: Record<ReferenceWorkflowName, string> = {
 	signl4ToSentinel: 'workflow-2-signl4-to-sentinel.png',
 	closedResolvesSignl4: 'workflow-3-sentinel-closed-resolves-signl4.png',
 	pipelineHealth: 'workflow-4-pipeline-health.png',
+	signl4History: 'workflow-5-signl4-history-to-log-analytics.png',
 };
 
 describe('the n8n editor in a browser, set up as npm start does', () => {
