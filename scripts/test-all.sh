@@ -26,6 +26,7 @@ export SENTINEL_SIGNL4_TARBALL=$(ls "$tarball_dir"/*.tgz)
 echo "== end to end in a real n8n (and its editor in Chromium; queue mode on PostgreSQL and Redis)"
 bash scripts/ensure-browser.sh
 bash scripts/ensure-servers.sh
+bash scripts/ensure-az.sh  # issue 14: Debian's azure-cli for test/e2e/setupAzure.e2e.test.ts (the real az against the emulator)
 e2e_status=0
 npx jest --selectProjects e2e --runInBand --json --outputFile="$results/e2e.json" || e2e_status=$?
 
