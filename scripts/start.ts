@@ -17,7 +17,7 @@
  */
 import * as path from 'node:path';
 
-import { demoInstructions, demoSettingsFromEnvironment, startDemo, type Demo } from '../test/e2e/fixtures/demo';
+import { demoInstructions, demoSettingsFromEnvironment, startDemo, watchSignlLatency, type Demo } from '../test/e2e/fixtures/demo';
 
 const repoRoot = path.resolve(__dirname, '..');
 const n8nPort = Number(process.env.N8N_PORT ?? 5678);
@@ -76,6 +76,7 @@ async function main(): Promise<void> {
 	const showSecrets = process.argv.includes('--show-secrets') || process.env.SHOW_SECRETS === '1';
 	process.stdout.write(demoInstructions(demo, { showSecrets }).join('\n'));
 	process.stdout.write(`(started in ${Math.round((Date.now() - startedAt) / 1000)} s)\n`);
+	watchSignlLatency(demo, (line) => process.stdout.write(`${line}\n`));
 }
 
 main().catch((error: unknown) => {

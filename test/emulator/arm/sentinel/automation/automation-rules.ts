@@ -68,8 +68,9 @@ export interface PlaybookRun {
 	incidentNumber: number;
 	objectEventType: 'Create' | 'Update';
 	updatedBy: UpdatedBySource | null;
-	/** When the change happened, when the POST was answered (ISO). */
+	/** When the change happened, when the first POST went out, when the last one was answered (ISO). */
 	changedAt: string;
+	postedAt?: string;
 	finishedAt?: string;
 	status: 'queued' | 'held' | 'succeeded' | 'failed' | 'dropped';
 	attempts: number;
@@ -231,6 +232,7 @@ export class AutomationRules implements AutomationApi {
 		for (let attempt = 0; attempt <= this.behaviour.retryCount; attempt++) {
 			if (attempt > 0) await sleep(this.behaviour.retryIntervalMs * 2 ** (attempt - 1));
 			run.attempts++;
+			run.postedAt ??= new Date().toISOString();
 			run.lastStatus = await post(rule.playbook.url, rule.playbook.headers, body);
 			if (!RETRYABLE(run.lastStatus)) break;
 		}
