@@ -24,7 +24,7 @@ const screenshotDir =
 const SCREENSHOTS: Record<ReferenceWorkflowName, string> = {
 	sentinelToSignl4: 'workflow-1-sentinel-to-signl4.png',
 	signl4ToSentinel: 'workflow-2-signl4-to-sentinel.png',
-	closedResolvesSignl4: 'workflow-3-sentinel-closed-resolves-signl4.png',
+	closedResolvesSignl4: 'workflow-3-sentinel-changes-to-signl4.png',
 	pipelineHealth: 'workflow-4-pipeline-health.png',
 	signl4History: 'workflow-5-signl4-history-to-log-analytics.png',
 };

@@ -19,7 +19,35 @@ export type TokenCheck =
 	| { ok: false; reason: 'unknown' }
 	| { ok: false; reason: 'expired'; token: IssuedToken };
 
-/** Tokens are opaque random strings; this store is the only place that knows what they mean. */
+/**
+ * An access token shaped like Entra ID's v1 tokens for an application: a JWT whose payload carries the claims real
+ * tokens carry (`aud`, `iss`, `appid`, `oid`, `tid`, `idtyp`…), so clients that read their own identity from it see
+ * what they would see in Azure. The signature is random bytes: this store is the only place that decides whether a
+ * token is valid, by looking the whole string up.
+ */
+function jwtShaped(fields: Omit<IssuedToken, 'token' | 'issuedAt' | 'expiresAt'>, issuedAt: Date, lifetimeSeconds: number): string {
+	const seconds = Math.floor(issuedAt.getTime() / 1000);
+	const segment = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
+	const header = { typ: 'JWT', alg: 'RS256', kid: 'emulator' };
+	const payload = {
+		aud: fields.audience,
+		iss: `https://sts.windows.net/${fields.tenantId}/`,
+		iat: seconds,
+		nbf: seconds,
+		exp: seconds + lifetimeSeconds,
+		appid: fields.clientId,
+		appidacr: fields.grant === 'client_assertion' ? '2' : '1',
+		idp: `https://sts.windows.net/${fields.tenantId}/`,
+		idtyp: 'app',
+		oid: fields.objectId,
+		sub: fields.objectId,
+		tid: fields.tenantId,
+		ver: '1.0',
+	};
+	return `${segment(header)}.${segment(payload)}.${randomToken(64)}`;
+}
+
+/** Tokens are looked up whole; this store is the only place that knows what they mean. */
 export class TokenStore {
 	private readonly tokens = new Map<string, IssuedToken>();
 
@@ -29,7 +57,7 @@ export class TokenStore {
 		const issuedAt = new Date();
 		const issued: IssuedToken = {
 			...fields,
-			token: randomToken(64),
+			token: jwtShaped(fields, issuedAt, this.lifetimeSeconds),
 			issuedAt,
 			expiresAt: new Date(issuedAt.getTime() + this.lifetimeSeconds * 1000),
 		};

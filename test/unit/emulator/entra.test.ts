@@ -78,9 +78,18 @@ describe('discovery', () => {
 });
 
 describe('token grant with the real @azure/identity', () => {
-	it('issues an opaque ARM token for a client secret, with the lifetime configured', async () => {
+	it('issues an ARM token for a client secret shaped like Entra ID v1 app tokens, with the lifetime configured', async () => {
 		const token = await secretCredential(emu).getToken(ARM_SCOPE);
-		expect(token.token).not.toContain('.'); // opaque, not a JWT
+		const [, payload, signature] = token.token.split('.');
+		expect(signature?.length).toBeGreaterThan(40);
+		expect(JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'))).toMatchObject({
+			aud: 'https://management.azure.com',
+			appid: emu.principal.clientId,
+			oid: emu.principal.objectId,
+			tid: expect.stringMatching(/^[0-9a-f-]{36}$/),
+			idtyp: 'app',
+			ver: '1.0',
+		});
 		expect(token.expiresOnTimestamp - Date.now()).toBeGreaterThan(3500_000);
 		const logged = emu.requests.find((entry) => entry.route === 'token');
 		expect(logged?.body).toMatch(/grant_type=client_credentials/);
