@@ -10,6 +10,7 @@ import {
 
 import { searchWorkspaces } from '../shared/methods/searchWorkspaces';
 import { testAzureCredential } from '../shared/methods/testAzureCredential';
+import { sentinelPushAuthTest } from './credentialTest';
 import { pushTriggerProperties } from './description';
 import { handlePush } from './webhook';
 
@@ -37,8 +38,8 @@ export class MicrosoftSentinelPushTrigger implements INodeType {
 		outputs: [NodeConnectionTypes.Main],
 		credentials: [
 			{ name: 'sentinelSignl4AzureApi', required: true, testedBy: 'sentinelSignl4AzureApiTest' },
-			{ name: 'signl4TriggerHeaderAuthApi', required: true, displayOptions: { show: { authentication: ['headerAuth'] } } },
-			{ name: 'signl4TriggerBasicAuthApi', required: true, displayOptions: { show: { authentication: ['basicAuth'] } } },
+			{ name: 'signl4TriggerHeaderAuthApi', required: true, testedBy: 'sentinelPushAuthTest', displayOptions: { show: { authentication: ['headerAuth'] } } },
+			{ name: 'signl4TriggerBasicAuthApi', required: true, testedBy: 'sentinelPushAuthTest', displayOptions: { show: { authentication: ['basicAuth'] } } },
 		],
 		webhooks: [
 			{
@@ -55,7 +56,7 @@ export class MicrosoftSentinelPushTrigger implements INodeType {
 
 	methods = {
 		listSearch: { searchWorkspaces },
-		credentialTest: { sentinelSignl4AzureApiTest: testAzureCredential },
+		credentialTest: { sentinelSignl4AzureApiTest: testAzureCredential, sentinelPushAuthTest },
 	};
 
 	webhookMethods = {

@@ -178,7 +178,12 @@ describe('push from Sentinel automation rules into workflow 1, with the poll as 
 	});
 
 	e2eTest('a lying body changes nothing, a push without the secret starts nothing, own write-backs push nothing', async () => {
-		const before = (await n8n.listExecutions(WF1)).length;
+		// Runs the push trigger started, by the incident in its item (the poll may page these incidents too meanwhile).
+		const pushRuns = async () =>
+			(await n8n.listExecutions(WF1, { includeData: true }))
+				.filter((execution) => startedBy(execution) === 'push')
+				.map((execution) => nodeOutputJson(execution, PUSH_NODE)[0]);
+		const pushRunsBefore = (await pushRuns()).length;
 		emu.automation.clearRules();
 		const real = emu.sentinel.createIncident({ title: 'The real title', severity: 'Low' });
 		const closed = emu.sentinel.createIncident({ title: 'Closed already', severity: 'Low', status: 'Closed', classification: 'BenignPositive', classificationReason: 'SuspiciousButExpected' });
@@ -195,26 +200,37 @@ describe('push from Sentinel automation rules into workflow 1, with the poll as 
 		expect(outside.status).toBe(200);
 		expect(await outside.json()).toMatchObject({ accepted: false });
 		await new Promise((resolve) => setTimeout(resolve, 3_000));
-		expect(await n8n.listExecutions(WF1)).toHaveLength(before);
+		expect(await pushRuns()).toHaveLength(pushRunsBefore);
 
-		// Another incident's title and a higher severity: the Signl shows the incident as Sentinel has it.
+		// Another incident's title and a higher severity: the run and the Signl show the incident as Sentinel has it.
 		expect((await post(bodyOf(real, { title: 'Raced incident 1', severity: 'High' }))).status).toBe(200);
-		await eventually('the real incident paged', () => signlsOf(real).length === 1 && tagged(real), { timeoutMs: 60_000 });
+		let runs: Array<Record<string, unknown>> = [];
+		for (const deadline = Date.now() + 60_000; runs.length === 0 && Date.now() < deadline; ) {
+			await new Promise((resolve) => setTimeout(resolve, 1_000));
+			runs = (await pushRuns()).slice(pushRunsBefore);
+		}
+		const [pushed] = runs;
+		expect(pushed).toMatchObject({ incidentName: real.name, title: 'The real title', severity: 'Low', status: 'New' });
+		await eventually('the real incident paged and tagged', () => signlsOf(real).length === 1 && tagged(real), { timeoutMs: 90_000 });
 		expect(signlsOf(real)[0].title).toBe(`[Low] Sentinel #${real.properties.incidentNumber}: The real title`);
 
-		// The claim and the tag were written by the package's principal: Updated rules excluding applications never fired.
+		// The claim and the tag were written by the package's principal: the updated rule (excluding applications) never fired for them.
 		const appWrites = emu.sentinel.history(real.name).filter((entry) => entry.actor === emu.principal.clientId && entry.via === 'put');
 		expect(appWrites.length).toBeGreaterThanOrEqual(2);
+		emu.automation.addRule({
+			triggersWhen: 'Updated',
+			conditions: [{ propertyName: 'IncidentUpdatedBySource', operator: 'NotEquals', propertyValues: ['Application'] }],
+			playbook: { url: pushUrl, headers: { [SECRET_HEADER]: SECRET } },
+		});
 		expect(emu.automation.runs().filter((run) => run.updatedBy === 'Application')).toEqual([]);
-		// An analyst's update of a paged incident pushes (the rule fires) but starts nothing: it is tagged.
-		emu.automation.addRule({ triggersWhen: 'Updated', conditions: [{ propertyName: 'IncidentUpdatedBySource', operator: 'NotEquals', propertyValues: ['Application'] }], playbook: { url: pushUrl, headers: { [SECRET_HEADER]: SECRET } } });
+		// An analyst's update of a paged incident pushes (the rule fires) but starts nothing: it carries the tags.
 		const runsBefore = emu.automation.runs().length;
-		const executionsBefore = (await n8n.listExecutions(WF1)).length;
+		const pushRunsAfterPage = (await pushRuns()).length;
 		emu.sentinel.updateIncident(real.name, { ownerObjectId: emu.sentinel.users[0].objectId }, emu.sentinel.users[0].email);
 		await emu.automation.idle();
 		expect(emu.automation.runs().slice(runsBefore)).toMatchObject([{ updatedBy: 'User', status: 'succeeded' }]);
 		await new Promise((resolve) => setTimeout(resolve, 3_000));
-		expect(await n8n.listExecutions(WF1)).toHaveLength(executionsBefore);
+		expect(await pushRuns()).toHaveLength(pushRunsAfterPage);
 		expect(signlsOf(real)).toHaveLength(1);
 		expect(signlsOf(closed)).toHaveLength(0);
 	});

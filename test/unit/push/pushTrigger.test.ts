@@ -11,6 +11,7 @@ import { WebhookHarness } from '../../helpers/webhookHarness';
 import { emulatorCredential } from '../../helpers/azureFixtures';
 import { MicrosoftSentinelPushTrigger } from '../../../nodes/MicrosoftSentinelPushTrigger/MicrosoftSentinelPushTrigger.node';
 import { parsePushBody } from '../../../nodes/MicrosoftSentinelPushTrigger/push';
+import { sentinelPushAuthTest } from '../../../nodes/MicrosoftSentinelPushTrigger/credentialTest';
 
 const HEADER = { name: 'X-Sentinel-Push-Secret', headerSecret: 'push-secret-0123456789abcdef' };
 const BASIC = { user: 'sentinel', password: 'push-passw0rd-long-enough' };
@@ -179,5 +180,16 @@ describe('what a push may say', () => {
 		const workspace = { ...emu.workspace, location: 'westeurope' } as never;
 		const parsed = parsePushBody(incidentTriggerBody(record, workspace, 'Update'));
 		expect(parsed).toMatchObject({ ok: true, reference: { incidentName: incident.name, event: 'updated', workspace: { armId: emu.workspace.armId } } });
+	});
+});
+
+describe('credential test', () => {
+	const check = (type: string, data: IDataObject) => sentinelPushAuthTest.call({} as never, { id: '1', name: 'c', type, data } as never);
+	test('the header must be a valid name with a value of 16 characters or more; Basic Auth a user and a long password', async () => {
+		expect(await check('signl4TriggerHeaderAuthApi', { name: 'X-Sentinel-Push-Secret', headerSecret: 'short' })).toMatchObject({ status: 'Error' });
+		expect(await check('signl4TriggerHeaderAuthApi', { name: 'bad header', headerSecret: HEADER.headerSecret })).toMatchObject({ status: 'Error' });
+		expect(await check('signl4TriggerHeaderAuthApi', HEADER)).toMatchObject({ status: 'OK' });
+		expect(await check('signl4TriggerBasicAuthApi', { user: 'sentinel', password: 'short' })).toMatchObject({ status: 'Error' });
+		expect(await check('signl4TriggerBasicAuthApi', BASIC)).toMatchObject({ status: 'OK' });
 	});
 });
