@@ -127,6 +127,20 @@ describe('Send Records against the emulator', () => {
 		expect(emu.logAnalytics.rows('SIGNL4_CL').map((row) => row.SignlId)).toEqual(['signl-4', 'signl-5']);
 	});
 
+	it('gives up after 3 resends when Azure keeps throttling, and never waits past 60 s: nothing written, the wait named', async () => {
+		emu.faults.add({ route: 'ingestion.upload', kind: 'status', status: 429, retryAfterSeconds: 1, times: 10 });
+		const persistent = await run(emu, parameters(), [event(12)]);
+		expect(emu.requests.filter((r) => r.route === 'ingestion.upload').map((r) => r.status)).toEqual([429, 429, 429, 429]);
+		expect(persistent.error?.message).toBe('Azure Monitor kept throttling the records (429), asking to wait 1 s');
+		emu.faults.clear();
+		emu.clearRequests();
+		emu.faults.add({ route: 'ingestion.upload', kind: 'status', status: 429, retryAfterSeconds: 120, times: 1 });
+		const long = await run(emu, parameters(), [event(13)]);
+		expect(emu.requests.filter((r) => r.route === 'ingestion.upload')).toHaveLength(1);
+		expect(long.error?.message).toBe('Azure Monitor kept throttling the records (429), asking to wait 120 s');
+		expect(emu.logAnalytics.rows('SIGNL4_CL')).toEqual([]);
+	});
+
 	it('never sends again after a 500 (the rows may be written): those items fail, the others are written', async () => {
 		const items = Array.from({ length: 900 }, (_, i) => event(i % 60, { SignlId: `half-${i}`, Text: ''.padEnd(2000, 'y') }));
 		emu.faults.add({ route: 'ingestion.upload', kind: 'status', status: 500, times: 1 });
