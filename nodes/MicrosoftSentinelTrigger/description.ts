@@ -169,6 +169,15 @@ export const triggerProperties: INodeProperties[] = [
 				description: 'Comma-separated words or phrases (case-insensitive). Skip incidents whose title contains any of them.',
 			},
 			{
+				displayName: 'Max Incidents per Poll',
+				name: 'maxIncidentsPerPoll',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					'Emit at most this many incidents per poll (0 = no limit, the default); the rest follow on the next poll. Incidents are emitted most severe first, oldest first within a severity, so a limit keeps the most severe.',
+			},
+			{
 				displayName: 'Updates to Emit',
 				name: 'updatesToEmit',
 				type: 'options',
@@ -189,15 +198,6 @@ export const triggerProperties: INodeProperties[] = [
 				default: 'changes',
 				description:
 					'Updated incidents carry "changes": what changed since the last event (status, severity, owner, tags, new comments with their authors), computed by the trigger',
-			},
-			{
-				displayName: 'Max Incidents per Poll',
-				name: 'maxIncidentsPerPoll',
-				type: 'number',
-				typeOptions: { minValue: 0 },
-				default: 0,
-				description:
-					'Emit at most this many incidents per poll (0 = no limit, the default); the rest follow on the next poll. Incidents are emitted most severe first, oldest first within a severity, so a limit keeps the most severe.',
 			},
 		],
 	},

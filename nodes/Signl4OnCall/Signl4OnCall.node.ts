@@ -8,6 +8,7 @@ import {
 
 import * as alert from './actions/alert';
 import { router } from './actions/router';
+import * as user from './actions/user';
 
 /**
  * SIGNL4 On-Call: mobile alerting for Microsoft Sentinel incidents. Unlike n8n's built-in SIGNL4 node (send and
@@ -24,7 +25,7 @@ export class Signl4OnCall implements INodeType {
 		version: 1,
 		subtitle: '={{ $parameter["operation"] + ": " + $parameter["resource"] }}',
 		description:
-			'Page the on-call engineer in SIGNL4 about Microsoft Sentinel incidents, and acknowledge, resolve, annotate, close or get Signls (team secret or API key)',
+			'Page the on-call engineer in SIGNL4 about Microsoft Sentinel incidents, and acknowledge, resolve, annotate, close or get Signls, and see who is on duty (team secret or API key)',
 		defaults: { name: 'SIGNL4 On-Call' },
 		usableAsTool: true,
 		inputs: [NodeConnectionTypes.Main],
@@ -36,10 +37,14 @@ export class Signl4OnCall implements INodeType {
 				name: 'resource',
 				type: 'options',
 				noDataExpression: true,
-				options: [{ name: 'Alert', value: 'alert' }],
+				options: [
+					{ name: 'Alert', value: 'alert' },
+					{ name: 'User', value: 'user' },
+				],
 				default: 'alert',
 			},
 			...alert.description,
+			...user.description,
 		],
 	};
 

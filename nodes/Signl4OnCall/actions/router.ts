@@ -3,16 +3,22 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INod
 import { asNodeError, signl4ErrorContext } from '../../shared/signl4/transport';
 import * as alert from './alert';
 import type { Signl4OnCallMap } from './node.type';
+import * as user from './user';
 
-type Operation = Signl4OnCallMap['alert'];
+type Operation = { execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> };
 
-const operations: Record<Operation, { execute(this: IExecuteFunctions, itemIndex: number): Promise<INodeExecutionData[]> }> = {
-	send: alert.send,
-	acknowledge: alert.acknowledge,
-	resolve: alert.resolve,
-	close: alert.close,
-	annotate: alert.annotate,
-	get: alert.get,
+const operations: { [R in keyof Signl4OnCallMap]: Record<Signl4OnCallMap[R], Operation> } = {
+	alert: {
+		send: alert.send,
+		acknowledge: alert.acknowledge,
+		resolve: alert.resolve,
+		close: alert.close,
+		annotate: alert.annotate,
+		get: alert.get,
+	},
+	user: {
+		getMany: user.getMany,
+	},
 };
 
 /**
@@ -22,9 +28,10 @@ const operations: Record<Operation, { execute(this: IExecuteFunctions, itemIndex
  */
 export async function router(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const operation = this.getNodeParameter('operation', 0) as Operation;
-	const handler = operations[operation];
-	if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" is not supported`);
+	const resource = this.getNodeParameter('resource', 0) as keyof Signl4OnCallMap;
+	const operation = this.getNodeParameter('operation', 0) as string;
+	const handler = (operations[resource] as Record<string, Operation> | undefined)?.[operation];
+	if (!handler) throw new NodeOperationError(this.getNode(), `The operation "${operation}" of "${resource}" is not supported`);
 	const output: INodeExecutionData[] = [];
 	for (let itemIndex = 0; itemIndex < items.length; itemIndex++) {
 		try {

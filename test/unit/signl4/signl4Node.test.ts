@@ -384,3 +384,33 @@ describe('API operations (API key)', () => {
 		expect(rest?.path).not.toContain(emu.signl4.team.secret);
 	});
 });
+
+describe('User → Get Many (API key)', () => {
+	function users(parameters: IDataObject, credential?: IDataObject): Promise<NodeRun> {
+		return runNode({
+			nodeType: signl4Node,
+			typeName: NODE_TYPE,
+			parameters: { resource: 'user', operation: 'getMany', ...parameters },
+			credentials: { [CREDENTIAL]: (credential ?? signl4Credential(emu)) as never },
+			input: [incidentItem()],
+		});
+	}
+
+	test('returns who is on duty now, following punch in and out', async () => {
+		const [first, second, third] = emu.signl4.users;
+		emu.signl4.duty('punchedOut', second.id);
+		emu.signl4.duty('punchedIn', third.id);
+		const { items } = await users({ onDutyOnly: true, options: {} });
+		expect(items.map((item) => item.json.email).sort()).toEqual([first.mail, third.mail].sort());
+		expect(items[0].json).toEqual({ userId: expect.any(String), name: expect.any(String), email: expect.any(String), onDuty: true, onManagerDuty: false, lastDutyChange: null });
+		const all = await users({ onDutyOnly: false, options: {} });
+		expect(all.items.map((item) => [item.json.email, item.json.onDuty])).toEqual(emu.signl4.users.map((user) => [user.mail, user.onDuty]));
+		expect(emu.requests.filter((request) => request.route === 'signl4.users.list')).toHaveLength(2);
+		emu.signl4.duty('punchedIn', second.id);
+	});
+
+	test('without an API key it says what is missing', async () => {
+		const { error } = await users({ options: {} }, signl4Credential(emu, { apiKey: '' }));
+		expect(error?.message).toContain('Get Many Users needs an API key in the SIGNL4 credential');
+	});
+});
