@@ -195,7 +195,7 @@ describe('token endpoint wire behaviour', () => {
 		const base = { client_id: emu.principal.clientId, client_secret: emu.principal.clientSecret, grant_type: 'client_credentials' };
 		const noDefault = await request(emu, 'POST', tokenPath(), { form: { ...base, scope: 'https://management.azure.com/user_impersonation' } });
 		expect(noDefault.json).toMatchObject({ error: 'invalid_scope', error_codes: [1002012] });
-		const unknown = await request(emu, 'POST', tokenPath(), { form: { ...base, scope: `${emu.url}/.default` } });
+		const unknown = await request(emu, 'POST', tokenPath(), { form: { ...base, scope: 'https://unknown-resource.example/.default' } });
 		expect(unknown.json).toMatchObject({ error: 'invalid_resource', error_codes: [500011] });
 		const missing = await request(emu, 'POST', tokenPath(), { form: { client_id: emu.principal.clientId, client_secret: emu.principal.clientSecret, scope: ARM_SCOPE } });
 		expect(missing.json).toMatchObject({ error: 'invalid_request', error_codes: [900144] });
