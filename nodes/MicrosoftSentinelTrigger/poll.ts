@@ -345,6 +345,12 @@ async function readCommentMessages(connection: SentinelConnection, settings: Tri
 
 /** Pages of open incidents read per poll to notice new comments (see `commentWatch`). */
 const MAX_WATCH_PAGES = 5;
+/**
+ * Incidents whose comments one poll reads at most. Every incident workflow 1 pages gets its pickup comment, so after
+ * a storm each one's count has moved once; the reads (Resource Manager's read bucket: 250, refilling 25/s) are spread
+ * over the next polls instead of holding one poll up.
+ */
+const MAX_COMMENT_READS_PER_POLL = 100;
 
 function readSnapshots(stored: unknown): Record<string, IncidentSnapshot> {
 	const snapshots: Record<string, IncidentSnapshot> = {};
@@ -407,17 +413,24 @@ async function describeChanges(
 	principal: OwnPrincipal,
 	seen: Record<string, IncidentSnapshot>,
 ): Promise<Emission[]> {
-	const described = await mapWithConcurrency(emissions, DETAIL_CONCURRENCY, async (emission) => {
+	let commentReads = 0;
+	const described = await mapWithConcurrency(emissions, DETAIL_CONCURRENCY, async (emission): Promise<Emission | undefined> => {
 		const number = String(emission.incident.properties.incidentNumber);
 		const before = snapshots[number];
 		if (emission.event === 'created' || !before) {
 			return { ...emission, snapshot: before && emission.event !== 'created' ? before : snapshotOf(emission.incident) };
 		}
-		const comments = commentsMayHaveChanged(before, emission.incident) ? await readComments(connection, settings, emission.incident) : [];
+		let comments: RawComment[] = [];
+		if (commentsMayHaveChanged(before, emission.incident)) {
+			// Past the bound the update waits for a later poll, its snapshot unchanged, so the moved count is seen again.
+			if (commentReads++ >= MAX_COMMENT_READS_PER_POLL) return undefined;
+			comments = await readComments(connection, settings, emission.incident);
+		}
 		const { changes, snapshot } = diffIncident(before, emission.incident, comments, principal);
 		return { ...emission, changes, snapshot };
 	});
-	return described.filter((emission) => {
+	return described.filter((emission): emission is Emission => {
+		if (!emission) return false;
 		const keep = emission.event === 'created' || settings.updates === 'all' || (emission.changes?.fields.length ?? 0) > 0;
 		if (!keep) seen[String(emission.incident.properties.incidentNumber)] = emission.snapshot!;
 		return keep;

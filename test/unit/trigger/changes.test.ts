@@ -205,6 +205,19 @@ describe('Microsoft Sentinel Trigger: what changed', () => {
 		expect(emu.requests.slice(before).map((r) => r.route)).toEqual(['incidents.list', 'incidents.list', 'comments.list']);
 	});
 
+	it('reads the comments of at most 100 incidents per poll; the others follow on the next poll', async () => {
+		const incidents = Array.from({ length: 105 }, () => emu.sentinel.createIncident());
+		const node = trigger();
+		expect(items(await node.poll())).toHaveLength(105);
+		for (const incident of incidents) emu.sentinel.addComment(incident.name, `note on ${incident.properties.incidentNumber}`, emu.sentinel.users[1].email);
+		const first = items(await node.poll());
+		const second = items(await node.poll());
+		expect([first.length, second.length]).toEqual([100, 5]);
+		const reported = [...first, ...second].map((item) => ((item.changes as IDataObject).comments as IDataObject[])[0].message);
+		expect(new Set(reported).size).toBe(105);
+		expect(await node.poll()).toBeNull();
+	});
+
 	it('"Every Modification" still emits this package\'s own writes, with what changed', async () => {
 		const watched = emu.sentinel.createIncident();
 		const node = trigger({ options: { updatesToEmit: 'all' } });
