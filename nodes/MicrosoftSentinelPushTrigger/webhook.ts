@@ -48,6 +48,7 @@ function bodyOf(context: IWebhookFunctions): unknown {
  * pushes again; the poll is the safety net either way.
  */
 export async function handlePush(this: IWebhookFunctions): Promise<IWebhookResponseData> {
+	const receivedAt = new Date().toISOString();
 	const verdict = await authenticate(this);
 	if (!verdict.ok) {
 		const status = verdict.message === 'Authorization is required' ? 401 : 403;
@@ -91,13 +92,14 @@ export async function handlePush(this: IWebhookFunctions): Promise<IWebhookRespo
 		const entities = includeEntities
 			? await connection.call(`read the entities of incident ${number}`, (client) => listIncidentEntities(client, workspace, incident.name))
 			: undefined;
-		const now = new Date().toISOString();
+		const readAt = new Date().toISOString();
 		item = {
 			triggerEvent: reference.event,
 			...shapeIncident(incident, workspace, { alerts, entities }),
 			// A push is a first emission: SIGNL4 Send raises it without a lookup; workflow 1's claim decides who sends.
-			delivery: { attempt: 1, firstEmittedAt: now },
-			push: { receivedAt: now },
+			delivery: { attempt: 1, firstEmittedAt: readAt },
+			// When the push reached the trigger and when the incident was read: where a slow page spent its time.
+			push: { receivedAt, readAt },
 		};
 	} catch (error) {
 		// The message of a NodeApiError/NodeOperationError from `call` is already sanitised (no token, no IdP body).

@@ -108,15 +108,24 @@ describe('push from Sentinel automation rules into workflow 1, with the poll as 
 		// the incident then), the execution until the Signl.
 		const runOf = (incident: Incident) => emu.automation.runs().find((run) => run.incidentName === incident.name && run.objectEventType === 'Create')!;
 		const ms = (from?: string, to?: string) => Date.parse(to ?? '') - Date.parse(from ?? '');
+		const pushItems = new Map<string, { receivedAt: string; readAt: string }>();
+		for (const execution of await n8n.listExecutions(WF1, { includeData: true })) {
+			if (startedBy(execution) !== 'push') continue;
+			const [item] = nodeOutputJson(execution, PUSH_NODE);
+			pushItems.set(String(item.incidentName), item.push as { receivedAt: string; readAt: string });
+		}
 		const stages = {
 			toPost: median(pushed.map((incident) => ms(incident.properties.createdTimeUtc, runOf(incident).postedAt))),
-			n8nAnswered: median(pushed.map((incident) => ms(runOf(incident).postedAt, runOf(incident).finishedAt))),
+			toTrigger: median(pushed.map((incident) => ms(runOf(incident).postedAt, pushItems.get(incident.name)?.receivedAt))),
+			read: median(pushed.map((incident) => ms(pushItems.get(incident.name)?.receivedAt, pushItems.get(incident.name)?.readAt))),
+			n8nAnswered: median(pushed.map((incident) => ms(pushItems.get(incident.name)?.readAt, runOf(incident).finishedAt))),
 			toSignl: median(pushed.map((incident) => ms(runOf(incident).finishedAt, signlsOf(incident)[0].created))),
 		};
 		console.log(
 			`push: ${pushedCount} incidents (one every 400 ms), Signl after creation median ${(median(pushLatencies) / 1000).toFixed(1)} s, worst ${(Math.max(...pushLatencies) / 1000).toFixed(1)} s; ` +
 				`${dropped.length} pushes dropped, paged by the poll after median ${(median(pollLatencies) / 1000).toFixed(1)} s, worst ${(Math.max(...pollLatencies) / 1000).toFixed(1)} s; ` +
-				`push stages (median ms): creation → POST ${stages.toPost}, POST → n8n answered ${stages.n8nAnswered}, answered → Signl ${stages.toSignl}`,
+				`push stages (median ms): creation → POST ${stages.toPost}, POST → trigger called ${stages.toTrigger}, incident read ${stages.read}, ` +
+				`read → n8n answered (execution registered) ${stages.n8nAnswered}, answered → Signl ${stages.toSignl}`,
 		);
 		expect(duplicates()).toBe(0);
 		expect(emu.signl4.alerts()).toHaveLength(incidents.length);
