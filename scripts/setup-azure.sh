@@ -110,7 +110,8 @@ command -v python3 >/dev/null 2>&1 || fail "python3 is needed to write JSON file
 
 # ------------------------------------------------------------------------------------------------ signed-in account
 account_json=$(az account show -o json 2>/dev/null) || fail "az is not signed in: run 'az login${tenant:+ --tenant $tenant}' first"
-json_get() { python3 -c 'import json,sys; d=json.load(sys.stdin); print(eval(sys.argv[1], {"d": d}) or "")' "$1"; }
+# Prints a Python expression over the JSON on stdin (`d`; the environment as `env`): az's own Python, no jq needed.
+json_get() { python3 -c 'import json, os, sys; t = sys.stdin.read(); d = json.loads(t) if t.strip() else None; print(eval(sys.argv[1], {"d": d, "env": os.environ}) or "")' "$1"; }
 current_tenant=$(printf '%s' "$account_json" | json_get 'd["tenantId"]')
 if [ -n "$tenant" ] && [ "${tenant,,}" != "${current_tenant,,}" ]; then
 	fail "az is signed in to tenant $current_tenant, not $tenant: run 'az login --tenant $tenant' first"
@@ -119,10 +120,13 @@ tenant=$current_tenant
 if [ -z "$subscription" ] && [ -n "$workspace" ]; then
 	subscription=$(printf '%s' "$workspace" | sed -nE 's#^/subscriptions/([^/]+)/.*#\1#p')
 fi
-if [ -n "$subscription" ]; then
-	az account set --subscription "$subscription" >/dev/null || fail "subscription $subscription is not available to the signed-in account"
+current_subscription=$(printf '%s' "$account_json" | json_get 'd["id"]')
+if [ -n "$subscription" ] && [ "${subscription,,}" != "${current_subscription,,}" ]; then
+	# Checked, not made az's default: the script names the subscription in every call, the user's az stays as it was.
+	az account show --subscription "$subscription" --query id -o tsv >/dev/null 2>&1 || fail "subscription $subscription is not available to the signed-in account"
+else
+	subscription=${subscription:-$current_subscription}
 fi
-subscription=$(az account show --query id -o tsv)
 cloud_json=$(az cloud show -o json)
 cloud_name=$(printf '%s' "$cloud_json" | json_get 'd["name"]')
 graph_resource=$(printf '%s' "$cloud_json" | json_get 'd["endpoints"].get("microsoftGraphResourceId")')
@@ -194,17 +198,21 @@ equivalent='Microsoft Sentinel Reader'
 say "  (built-in roles that would cover the same, with more rights: $equivalent)"
 
 # ------------------------------------------------------------------------------------------------ look up what exists
-app_object_id=$(az ad app list --display-name "$app_name" --query "[?displayName=='$app_name'].id" -o tsv)
-[ "$(printf '%s\n' "$app_object_id" | sed '/^$/d' | wc -l)" -le 1 ] || fail "more than one app registration is named '$app_name': pass another --app-name"
-app_id=''
+# One read of the app registration: ids, our secret, certificates and the Graph permissions it declares.
+apps_json=$(az ad app list --display-name "$app_name" --query "[?displayName=='$app_name']" -o json)
+[ "$(printf '%s' "$apps_json" | json_get 'str(len(d))')" -le 1 ] || fail "more than one app registration is named '$app_name': pass another --app-name"
+app_field() { printf '%s' "$apps_json" | json_get "$1"; }
+app_object_id=$(app_field 'd[0]["id"] if d else ""')
+app_id=$(app_field 'd[0]["appId"] if d else ""')
+existing_secret=$(SECRET_NAME=$secret_name app_field '"\n".join(c["keyId"] for c in (d[0]["passwordCredentials"] if d else []) if c.get("displayName") == env["SECRET_NAME"])')
+known_certs=$(app_field '"\n".join((c.get("customKeyIdentifier") or "").upper() for c in (d[0]["keyCredentials"] if d else []))')
+declared=$(GRAPH_APP_ID=$graph_app_id app_field '"\n".join(a["id"] for r in (d[0]["requiredResourceAccess"] if d else []) if r["resourceAppId"] == env["GRAPH_APP_ID"] for a in r["resourceAccess"])')
 sp_id=''
-if [ -n "$app_object_id" ]; then
-	app_id=$(az ad app show --id "$app_object_id" --query appId -o tsv)
-	sp_id=$(az ad sp list --filter "appId eq '$app_id'" --query '[0].id' -o tsv)
-fi
+[ -z "$app_id" ] || sp_id=$(az ad sp list --filter "appId eq '$app_id'" --query '[0].id' -o tsv)
 role_scope=${workspace%%/providers/*}
-role_id=$(arm GET "/subscriptions/$subscription/providers/Microsoft.Authorization/roleDefinitions?$authz_api&\$filter=$(urlencode "roleName eq '$role_name'")" \
-	--query "value[?properties.type=='CustomRole'].id | [0]" -o tsv)
+role_json=$(arm GET "/subscriptions/$subscription/providers/Microsoft.Authorization/roleDefinitions?$authz_api&\$filter=$(urlencode "roleName eq '$role_name'")" \
+	--query "value[?properties.type=='CustomRole'] | [0]" -o json)
+role_id=$(printf '%s' "$role_json" | json_get 'd["id"] if d else ""')
 role_guid=${role_id##*/}
 assignment_ids=''
 if [ -n "$sp_id" ] && [ -n "$role_id" ]; then
@@ -268,16 +276,12 @@ if [ -n "$cert_file" ]; then
 	auth_method=certificate
 	[ -r "$cert_file" ] || fail "cannot read $cert_file"
 	thumbprint=$(openssl x509 -in "$cert_file" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g')
-	known=''
-	[ "$dry_run" = 1 ] && [ -z "$app_object_id" ] || known=$(az ad app credential list --id "$app_id" --cert --query "[?customKeyIdentifier=='$thumbprint'].keyId" -o tsv)
-	if [ -n "$known" ]; then
+	if grep -qix "$thumbprint" <<<"$known_certs"; then
 		say "  certificate $thumbprint already uploaded, kept"
 	else
 		change "upload certificate $thumbprint" az ad app credential reset --id "$app_id" --cert "@$cert_file" --append --output none
 	fi
 else
-	existing_secret=''
-	[ "$dry_run" = 1 ] && [ -z "$app_object_id" ] || existing_secret=$(az ad app credential list --id "$app_id" --query "[?displayName=='$secret_name'].keyId" -o tsv)
 	if [ -n "$existing_secret" ] && [ -f "$credential_file" ] && grep -q "$app_id" "$credential_file"; then
 		say "  client secret '$secret_name' exists and $credential_file holds it, kept"
 	else
@@ -313,11 +317,11 @@ if [ -z "$role_id" ]; then
 	role_id="/subscriptions/$subscription/providers/Microsoft.Authorization/roleDefinitions/$role_guid"
 	change "create it, assignable in $role_scope" arm PUT "$role_scope/providers/Microsoft.Authorization/roleDefinitions/$role_guid?$authz_api" --body "@$role_file" --output none
 else
-	current=$(arm GET "/subscriptions/$subscription/providers/Microsoft.Authorization/roleDefinitions/$role_guid?$authz_api" \
-		--query '{a: properties.permissions[0].actions, n: properties.permissions[0].notActions, s: properties.assignableScopes}' -o json | python3 -c '
+	current=$(printf '%s' "$role_json" | python3 -c '
 import json, sys
-d = json.load(sys.stdin)
-print("\n".join(sorted(d["a"])) + "\n--" + "".join("\n!" + a for a in d["n"]) + "\n--\n" + "\n".join(sorted(s.lower() for s in d["s"])))')
+p = json.load(sys.stdin)["properties"]
+perm = (p.get("permissions") or [{}])[0]
+print("\n".join(sorted(perm.get("actions", []))) + "\n--" + "".join("\n!" + a for a in perm.get("notActions", [])) + "\n--\n" + "\n".join(sorted(s.lower() for s in p["assignableScopes"])))')
 	wanted=$(printf '%s\n' "${actions[@]}"; printf -- '--\n--\n%s' "${role_scope,,}")
 	if [ "$current" = "$wanted" ]; then
 		say "  exists with exactly these actions, kept"
@@ -337,14 +341,13 @@ fi
 # ------------------------------------------------------------------------------------------------ Microsoft Graph
 if [ "${#graph_roles[@]}" -gt 0 ]; then
 	say "Microsoft Graph application permissions (admin consent):"
-	graph_sp=$(az ad sp list --filter "appId eq '$graph_app_id'" --query '[0].id' -o tsv)
+	graph_json=$(az ad sp list --filter "appId eq '$graph_app_id'" --query '[0].{id: id, roles: appRoles}' -o json)
+	graph_sp=$(printf '%s' "$graph_json" | json_get 'd["id"] if d else ""')
 	[ -n "$graph_sp" ] || fail "Microsoft Graph's service principal was not found in the tenant"
 	granted=''
 	case "$sp_id" in '<'*) ;; *) granted=$(az rest --method GET --resource "$graph_resource" --url "$graph_url/v1.0/servicePrincipals/$sp_id/appRoleAssignments" --query "value[].appRoleId" -o tsv) ;; esac
-	declared=''
-	case "$app_id" in '<'*) ;; *) declared=$(az ad app show --id "$app_id" --query "requiredResourceAccess[?resourceAppId=='$graph_app_id'].resourceAccess[].id" -o tsv) ;; esac
 	for permission in "${graph_roles[@]}"; do
-		role=$(az ad sp show --id "$graph_sp" --query "appRoles[?value=='$permission'].id | [0]" -o tsv)
+		role=$(PERMISSION=$permission json_get 'next((r["id"] for r in d["roles"] if r["value"] == env["PERMISSION"]), "")' <<<"$graph_json")
 		[ -n "$role" ] || fail "Microsoft Graph has no application permission $permission"
 		if grep -qx "$role" <<<"$declared"; then :; else
 			change "declare $permission on the app registration" az ad app permission add --id "$app_id" --api "$graph_app_id" --api-permissions "$role=Role" --only-show-errors
@@ -390,7 +393,7 @@ else:
                  "logAnalyticsEndpoint": (endpoints.get("logAnalyticsResourceId") or endpoints.get("resourceManager", "")).rstrip("/"),
                  "graphEndpoint": (endpoints.get("microsoftGraphResourceId") or "").rstrip("/")})
 if os.environ["CA_FILE"]:
-    data["caCertificate"] = open(os.environ["CA_FILE"]).read()
+    data["caCertificate"] = open(os.environ["CA_FILE"], newline="").read()
 print(json.dumps([{"id": "azSetup" + os.environ["APP_ID"].replace("-", "")[:8], "name": "Azure " + os.environ["APP_NAME"],
                    "type": "sentinelSignl4AzureApi", "data": data}], indent=2))' >"$credential_file.tmp"
 		mv "$credential_file.tmp" "$credential_file"
