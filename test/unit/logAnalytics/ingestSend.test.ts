@@ -157,6 +157,17 @@ describe('Send Records against the emulator', () => {
 		expect(result.items.map((item) => (item.pairedItem as { item: number }).item)).toEqual(items.map((_, i) => i));
 	});
 
+	it('signs in afresh once when Azure refuses the cached token (401), then writes the records', async () => {
+		await run(emu, parameters(), [event(14)]);
+		emu.identity.expireAllTokens();
+		emu.clearRequests();
+		const result = await run(emu, parameters(), [event(15)]);
+		expect(result.error).toBeUndefined();
+		expect(emu.requests.filter((r) => r.route === 'ingestion.upload').map((r) => r.status)).toEqual([401, 204]);
+		expect(emu.requests.filter((r) => r.route === 'token')).toHaveLength(1);
+		expect(emu.logAnalytics.rows('SIGNL4_CL').map((row) => row.SignlId)).toEqual(['signl-14', 'signl-15']);
+	});
+
 	it('says the principal needs Monitoring Metrics Publisher when the rule refuses it (403)', async () => {
 		const locked = emu.ingestion.defineRule({ ...ruleSpecFromTemplate(TEMPLATE), publishers: [] });
 		const result = await run(emu, parameters({ ruleId: locked.immutableId }), [event(6)]);

@@ -9,6 +9,7 @@ import {
 	type JsonObject,
 } from 'n8n-workflow';
 
+import { forgetAzureSession } from '../../../shared/azure/credential';
 import { describeAzureError, toNodeError } from '../../../shared/azure/errors';
 import { sendRecords, type IngestionFailure, type IngestionRecord, type IngestionTarget } from '../../../shared/azure/logsIngestion';
 import { sessionFor } from '../../../shared/azure/session';
@@ -195,10 +196,22 @@ export async function executeAll(this: IExecuteFunctions): Promise<INodeExecutio
 	}
 
 	if (groups.size > 0) {
-		const session = await sessionFor(this, 0);
+		let session = await sessionFor(this, 0);
 		const maxConcurrency = clampInteger((this.getNodeParameter('options', 0, {}) as IDataObject).maxConcurrency, 2, 1, 10);
 		for (const group of groups.values()) {
-			const sent = await settle(() => sendRecords(session, group.target, group.records, { maxConcurrency, abortSignal: this.getExecutionCancelSignal?.() }));
+			const options = { maxConcurrency, abortSignal: this.getExecutionCancelSignal?.() };
+			const sent = await settle(() => sendRecords(session, group.target, group.records, options));
+			// Azure refused the cached token (401): nothing of those records was written, so they go once more with a
+			// fresh sign-in.
+			const refused = sent.ok ? sent.value.failures.flatMap((failure, position) => (failure?.statusCode === 401 ? [position] : [])) : [];
+			if (sent.ok && refused.length > 0) {
+				forgetAzureSession(session.fingerprint);
+				session = await sessionFor(this, 0);
+				const again = await settle(() => sendRecords(session, group.target, refused.map((position) => group.records[position]), options));
+				refused.forEach((position, index) => {
+					sent.value.failures[position] = again.ok ? again.value.failures[index] : { message: 'not sent', cause: again.error };
+				});
+			}
 			group.indexes.forEach((itemIndex, position) => {
 				let failure: IngestionFailure | undefined;
 				if (!sent.ok) failure = { message: 'not sent', cause: sent.error };
