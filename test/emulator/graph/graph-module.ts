@@ -1,11 +1,12 @@
-import { isGuid, newGuid } from '../core/ids';
+import { X509Certificate } from 'node:crypto';
+import { newGuid } from '../core/ids';
 import { isPlainObject, json, parseJsonBody } from '../core/json';
 import type { HttpMethod, HttpResponse, RequestContext, RouteDefinition, ServiceErrorStyle } from '../core/http-types';
 import type { GraphRouteId } from '../core/route-ids';
 import type { ServiceModule } from '../core/service-module';
 import { normaliseResource } from '../entra/directory';
 import type { IssuedToken, TokenStore } from '../entra/token-store';
-import type { Application, AppRoleAssignment, GraphDirectory, ServicePrincipal } from './graph-directory';
+import type { Application, AppRoleAssignment, GraphDirectory, KeyCredential, ServicePrincipal } from './graph-directory';
 
 const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
 const V1 = '/v1.0';
@@ -167,21 +168,41 @@ export class GraphModule implements ServiceModule {
 			}));
 		}
 		if (Array.isArray(body.keyCredentials)) {
+			// A client sends the whole list: existing entries come back without their key (Graph never returns it) and
+			// are kept by keyId; new ones carry the certificate (base64 DER), whose SHA-1 thumbprint Graph computes
+			// as customKeyIdentifier.
 			const keys = body.keyCredentials.filter(isPlainObject);
-			if (keys.some((key) => key.type !== 'AsymmetricX509Cert' || key.usage !== 'Verify')) {
-				return graphError(ctx, 400, 'KeyCredentialsInvalidValue', 'Key credential type and usage must be AsymmetricX509Cert and Verify.');
+			const next: KeyCredential[] = [];
+			for (const key of keys) {
+				const keyId = typeof key.keyId === 'string' ? key.keyId.toLowerCase() : undefined;
+				const existing = keyId ? app.keyCredentials.find((known) => known.keyId === keyId) : undefined;
+				if (typeof key.key !== 'string' || !key.key) {
+					if (!existing) return graphError(ctx, 400, 'KeyCredentialsInvalidValue', "Key credential 'key' is required for a new key credential.");
+					next.push(existing);
+					continue;
+				}
+				if ((key.type ?? 'AsymmetricX509Cert') !== 'AsymmetricX509Cert' || (key.usage ?? 'Verify') !== 'Verify') {
+					return graphError(ctx, 400, 'KeyCredentialsInvalidValue', 'Key credential type and usage must be AsymmetricX509Cert and Verify.');
+				}
+				let thumbprint: string;
+				try {
+					thumbprint = new X509Certificate(Buffer.from(key.key, 'base64')).fingerprint.replace(/:/g, '').toUpperCase();
+				} catch {
+					return graphError(ctx, 400, 'KeyCredentialsInvalidValue', 'Key credential key is not a valid X.509 certificate.');
+				}
+				const now = new Date();
+				next.push({
+					keyId: newGuid(),
+					displayName: typeof key.displayName === 'string' ? key.displayName : null,
+					type: 'AsymmetricX509Cert',
+					usage: 'Verify',
+					key: null,
+					startDateTime: typeof key.startDateTime === 'string' ? key.startDateTime : now.toISOString(),
+					endDateTime: typeof key.endDateTime === 'string' ? key.endDateTime : new Date(now.getTime() + 365 * 86_400_000).toISOString(),
+					customKeyIdentifier: thumbprint,
+				});
 			}
-			const now = new Date();
-			app.keyCredentials = keys.map((key) => ({
-				keyId: typeof key.keyId === 'string' && isGuid(key.keyId) ? key.keyId.toLowerCase() : newGuid(),
-				displayName: typeof key.displayName === 'string' ? key.displayName : null,
-				type: 'AsymmetricX509Cert',
-				usage: 'Verify',
-				key: null,
-				startDateTime: typeof key.startDateTime === 'string' ? key.startDateTime : now.toISOString(),
-				endDateTime: typeof key.endDateTime === 'string' ? key.endDateTime : new Date(now.getTime() + 365 * 86_400_000).toISOString(),
-				customKeyIdentifier: typeof key.customKeyIdentifier === 'string' ? key.customKeyIdentifier : null,
-			}));
+			app.keyCredentials = next;
 		}
 		return undefined;
 	}

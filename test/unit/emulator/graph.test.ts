@@ -4,6 +4,7 @@
  * service principal, 400 for a duplicate permission, 403 Authorization_RequestDenied for callers without directory
  * rights), and an app that signs in with the secret Graph issued once it has a service principal.
  */
+import { X509Certificate } from 'node:crypto';
 import { startEmulator, type Emulator } from '../../emulator';
 import { GRAPH_SECURITY_APP_ROLES, MICROSOFT_GRAPH_APP_ID } from '../../emulator/graph/graph-directory';
 import { ARM_SCOPE, request, secretCredential } from './support/clients';
@@ -83,6 +84,22 @@ describe('Microsoft Graph app registrations', () => {
 		expect(((await graph('GET', `/servicePrincipals/${sp.id}/appRoleAssignments`)).json as Json).value).toHaveLength(1);
 		const unknownRole = await graph('POST', `/servicePrincipals/${sp.id}/appRoleAssignments`, { ...body, appRoleId: '00000000-0000-0000-0000-000000000001' });
 		expect(unknownRole.status).toBe(400);
+	});
+
+	it("stores an uploaded certificate with the SHA-1 thumbprint Graph computes as customKeyIdentifier, keeps listed ones by keyId, refuses a bad key", async () => {
+		const app = (await graph('POST', '/applications', { displayName: 'cert app' })).json as { id: string };
+		const der = new X509Certificate(emu.principal.certificatePem).raw.toString('base64');
+		const key = { type: 'AsymmetricX509Cert', usage: 'Verify', key: der, displayName: 'CN=n8n' };
+		expect((await graph('PATCH', `/applications/${app.id}`, { keyCredentials: [key] })).status).toBe(204);
+		const stored = ((await graph('GET', `/applications/${app.id}`)).json as { keyCredentials: Array<{ keyId: string; key: unknown; customKeyIdentifier: string }> }).keyCredentials;
+		const thumbprint = new X509Certificate(emu.principal.certificatePem).fingerprint.replace(/:/g, '');
+		expect(stored).toEqual([expect.objectContaining({ key: null, customKeyIdentifier: thumbprint, type: 'AsymmetricX509Cert', usage: 'Verify' })]);
+		// A client appending sends the existing entry back without its key.
+		expect((await graph('PATCH', `/applications/${app.id}`, { keyCredentials: [{ ...stored[0], key: null }, key] })).status).toBe(204);
+		expect(((await graph('GET', `/applications/${app.id}`)).json as { keyCredentials: unknown[] }).keyCredentials).toHaveLength(2);
+		const bad = await graph('PATCH', `/applications/${app.id}`, { keyCredentials: [{ ...key, key: Buffer.from('not a certificate').toString('base64') }] });
+		expect(bad.status).toBe(400);
+		expect(bad.json).toMatchObject({ error: { code: 'KeyCredentialsInvalidValue' } });
 	});
 
 	it('refuses tokens for other audiences and unsupported filters like Graph', async () => {
