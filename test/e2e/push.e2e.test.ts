@@ -212,7 +212,9 @@ describe('push from Sentinel automation rules into workflow 1, with the poll as 
 		expect(await pushRuns()).toHaveLength(pushRunsBefore);
 
 		// Another incident's title and a higher severity: the run and the Signl show the incident as Sentinel has it.
+		const postedAt = Date.now();
 		expect((await post(bodyOf(real, { title: 'Raced incident 1', severity: 'High' }))).status).toBe(200);
+		const answeredAt = Date.now();
 		let runs: Array<Record<string, unknown>> = [];
 		for (const deadline = Date.now() + 60_000; runs.length === 0 && Date.now() < deadline; ) {
 			await new Promise((resolve) => setTimeout(resolve, 1_000));
@@ -222,6 +224,12 @@ describe('push from Sentinel automation rules into workflow 1, with the poll as 
 		expect(pushed).toMatchObject({ incidentName: real.name, title: 'The real title', severity: 'Low', status: 'New' });
 		await eventually('the real incident paged and tagged', () => signlsOf(real).length === 1 && tagged(real), { timeoutMs: 90_000 });
 		expect(signlsOf(real)[0].title).toBe(`[Low] Sentinel #${real.properties.incidentNumber}: The real title`);
+		const stamps = pushed.push as { receivedAt: string; readAt: string };
+		console.log(
+			`one push on its own: POST → Signl ${((Date.parse(signlsOf(real)[0].created) - postedAt) / 1000).toFixed(2)} s ` +
+				`(to the trigger ${Date.parse(stamps.receivedAt) - postedAt} ms, read ${Date.parse(stamps.readAt) - Date.parse(stamps.receivedAt)} ms, ` +
+				`n8n answered after ${answeredAt - postedAt} ms)`,
+		);
 
 		// The claim and the tag were written by the package's principal: the updated rule (excluding applications) never fired for them.
 		const appWrites = emu.sentinel.history(real.name).filter((entry) => entry.actor === emu.principal.clientId && entry.via === 'put');
