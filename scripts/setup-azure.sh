@@ -7,6 +7,10 @@
 # Idempotent: a rerun changes nothing and says so. --dry-run prints every change instead of making it;
 # --remove undoes what it created. Full documentation: docs/setup-azure.md.
 set -euo pipefail
+if [ "${BASH_VERSINFO[0]}" -lt 4 ]; then
+	echo "setup-azure: needs bash 4 or newer (Linux, Azure Cloud Shell, WSL; on macOS: brew install bash)" >&2
+	exit 1
+fi
 
 usage() {
 	cat <<'EOF'
@@ -27,7 +31,8 @@ Usage: scripts/setup-azure.sh [options]
                           graph-read Microsoft Graph SecurityIncident.Read.All + SecurityAlert.Read.All
   --secret-years N      client secret lifetime in years (default 1)
   --secret-end-date D   client secret expiry date (YYYY-MM-DD) instead of --secret-years
-  --cert-file PEM       upload this certificate (public part) instead of creating a secret
+  --cert-file PEM       certificate instead of a secret: the PEM n8n signs in with (private key + certificate);
+                        its certificate (public part) is uploaded, the whole PEM goes into the credential file
   --credential-file F   where to write the n8n credential JSON (default: ./n8n-azure-credential.json)
   --ca-file PEM         CA certificate to put into the credential (TLS-inspecting proxy, private endpoint)
   --show-secret         also print the client secret (default: only in the credential file)
@@ -83,6 +88,9 @@ while [ $# -gt 0 ]; do
 	esac
 done
 
+role_file=''
+public_cert=''
+trap 'rm -f "$role_file" "$public_cert"' EXIT
 interactive=0
 if [ "$assume_yes" = 0 ] && [ -t 0 ]; then interactive=1; fi
 
@@ -275,11 +283,15 @@ auth_method=clientSecret
 if [ -n "$cert_file" ]; then
 	auth_method=certificate
 	[ -r "$cert_file" ] || fail "cannot read $cert_file"
-	thumbprint=$(openssl x509 -in "$cert_file" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g')
+	command -v openssl >/dev/null 2>&1 || fail "openssl is needed to read $cert_file"
+	grep -q 'PRIVATE KEY-----' "$cert_file" || fail "$cert_file has no private key: n8n signs in with the private key and its certificate in one PEM"
+	public_cert=$(mktemp)
+	openssl x509 -in "$cert_file" -out "$public_cert" 2>/dev/null || fail "$cert_file has no certificate"
+	thumbprint=$(openssl x509 -in "$public_cert" -noout -fingerprint -sha1 | sed 's/.*=//; s/://g')
 	if grep -qix "$thumbprint" <<<"$known_certs"; then
 		say "  certificate $thumbprint already uploaded, kept"
 	else
-		change "upload certificate $thumbprint" az ad app credential reset --id "$app_id" --cert "@$cert_file" --append --output none
+		change "upload certificate $thumbprint" az ad app credential reset --id "$app_id" --cert "@$public_cert" --append --output none
 	fi
 else
 	if [ -n "$existing_secret" ] && [ -f "$credential_file" ] && grep -q "$app_id" "$credential_file"; then
@@ -302,7 +314,6 @@ fi
 # scopes), assigned at the workspace itself.
 say "Custom role '$role_name':"
 role_file=$(mktemp)
-trap 'rm -f "$role_file"' EXIT
 write_role() {
 	ROLE_NAME=$role_name SCOPE=$role_scope python3 -c '
 import json, os, sys
@@ -369,7 +380,7 @@ if [ "$dry_run" = 1 ]; then
 	say "Dry run: $changes change(s) listed, none made."
 	exit 0
 fi
-if [ -n "$client_secret" ] || [ "$auth_method" = certificate ] || [ ! -f "$credential_file" ]; then
+if [ -n "$client_secret" ] || [ ! -f "$credential_file" ]; then
 	[ -n "$client_secret" ] || [ "$auth_method" = certificate ] || fail "no secret to write: rerun after deleting the secret '$secret_name' or pass --credential-file of the earlier run"
 	(
 		umask 077
@@ -383,7 +394,7 @@ data = {"tenantId": os.environ["TENANT"], "clientId": os.environ["APP_ID"], "aut
 if os.environ["AUTH"] == "clientSecret":
     data["clientSecret"] = os.environ["SECRET"]
 else:
-    data["certificate"] = "(paste the PEM with the private key and the certificate of " + os.environ["CERT_FILE"] + ")"
+    data["certificate"] = open(os.environ["CERT_FILE"], newline="").read()
     data["certificatePassword"] = ""
 if cloud["name"] in names:
     data["cloud"] = names[cloud["name"]]
@@ -410,7 +421,7 @@ say "Values for the n8n credential 'Azure Service Principal (Sentinel & Log Anal
 say "  Tenant ID       $tenant"
 say "  Client ID       $app_id"
 if [ "$auth_method" = certificate ]; then
-	say "  Authentication  Certificate (the PEM of $cert_file with its private key)"
+	say "  Authentication  Certificate (the PEM of $cert_file, in $credential_file)"
 elif [ "$show_secret" = 1 ] && [ -n "$client_secret" ]; then
 	say "  Client Secret   $client_secret"
 else

@@ -6,7 +6,8 @@
  * Then --remove leaves the tenant as it was.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, statSync } from 'node:fs';
+import { X509Certificate } from 'node:crypto';
+import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startEmulator, type Incident } from '../emulator';
@@ -173,6 +174,23 @@ describe('scripts/setup-azure.sh with the real az CLI against the emulator', () 
 		expect(refused.length).toBeGreaterThan(0);
 		expect(emu.sentinel.getIncident(late.name)!.properties.labels.map((label) => label.labelName)).not.toContain('SIGNL4');
 		process.stderr.write(`[setup-azure] workflow 1: ${first.length} incidents delivered with the script's role; without writeback ${refused.length} write(s) refused with 403 AuthorizationFailed\n`);
+	});
+
+	e2eTest('with --cert-file it uploads the certificate (Graph keeps its thumbprint) instead of a secret and puts the PEM into the credential file', async () => {
+		const pem = path.join(workDir, 'app.pem');
+		writeFileSync(pem, emu.principal.certificatePem, { mode: 0o600 });
+		const file = path.join(workDir, 'cert-credential.json');
+		const base = [SCRIPT, '--workspace', emu.workspace.armId, '--app-name', 'cert app', '--grant', 'poll', '--yes', '--cert-file', pem, '--credential-file', file];
+		const created = await run('bash', base, cli.env);
+		expect({ code: created.code, stderr: created.stderr }).toEqual({ code: 0, stderr: '' });
+		const certApp = [...emu.graph.applications.values()].find((candidate) => candidate.displayName === 'cert app')!;
+		expect(certApp.passwordCredentials).toEqual([]);
+		expect(certApp.keyCredentials.map((key) => key.customKeyIdentifier)).toEqual([new X509Certificate(emu.principal.certificatePem).fingerprint.replace(/:/g, '')]);
+		expect(JSON.parse(readFileSync(file, 'utf8'))[0].data).toMatchObject({ clientId: certApp.appId, authMethod: 'certificate', certificate: emu.principal.certificatePem });
+		expect(created.stdout).not.toContain('PRIVATE KEY');
+		const removed = await run('bash', [...base, '--remove'], cli.env);
+		expect(removed.code).toBe(0);
+		expect(emu.graph.findApplication(certApp.id)).toBeUndefined();
 	});
 
 	e2eTest('--remove deletes the assignment, the custom role, the app (with its service principal and Graph grants) and the credential file; a second --remove has nothing to do', async () => {
