@@ -20,6 +20,7 @@ const SECRET_HEADER = 'X-Sentinel-Push-Secret';
 const SECRET = 'push-secret-5b1e0c7d9a2f4e68';
 const PUSH_NODE = 'Pushed Sentinel incidents';
 const POLL_NODE = 'New Sentinel incidents';
+const POLL_ONLY = fixtureId('refWf1PollOnly');
 
 const pushSecretCredential: CredentialFixture = {
 	id: fixtureId('sentinelPush'),
@@ -53,10 +54,18 @@ describe('push from Sentinel automation rules into workflow 1, with the poll as 
 	beforeAll(async () => {
 		emu = await startEmulator();
 		const credentials = [emulatorAzureCredential(emu), emulatorSignl4Credential(emu), pushSecretCredential];
+		// Workflow 1 as a poll-only user runs it on the second workspace: push left disabled, claimTag emptied.
+		const pollOnly = referenceWorkflow('sentinelToSignl4', { credentials, workspaceArmId: emu.workspaces[1].armId });
+		const settings = pollOnly.nodes.find((node) => node.name === 'Settings')!;
+		const assignments = (settings.parameters as { assignments: { assignments: Array<{ name: string; value: string }> } }).assignments.assignments;
+		assignments.find((assignment) => assignment.name === 'settings.claimTag')!.value = '';
+		Object.assign(pollOnly, { id: POLL_ONLY, name: 'Sentinel → SIGNL4 (poll only, no claim)' });
+		pollOnly.nodes = pollOnly.nodes.filter((node) => node.name !== PUSH_NODE);
+		delete (pollOnly.connections as Record<string, unknown>)[PUSH_NODE];
 		n8n = await N8nInstance.start({
 			label: 'push',
 			credentials,
-			workflows: [withPushEnabled(referenceWorkflow('sentinelToSignl4', { credentials, workspaceArmId: emu.workspace.armId }))],
+			workflows: [withPushEnabled(referenceWorkflow('sentinelToSignl4', { credentials, workspaceArmId: emu.workspace.armId })), pollOnly],
 		});
 		pushUrl = sentinelPushUrl(n8n.baseUrl);
 		// What deploy/push creates: the playbook (incident trigger → POST with the secret, retry policy) and two rules.
@@ -250,5 +259,28 @@ describe('push from Sentinel automation rules into workflow 1, with the poll as 
 		expect(await pushRuns()).toHaveLength(pushRunsAfterPage);
 		expect(signlsOf(real)).toHaveLength(1);
 		expect(signlsOf(closed)).toHaveLength(0);
+	});
+
+	e2eTest('without push, an empty claimTag skips the claim: paged once, no claim tag, one Azure write less', async () => {
+		const other = emu.workspaces[1];
+		const seeded = emu.sentinel.seed(6, { workspace: other.name, createdWithinMinutes: 30 }).filter((incident) => incident.properties.status === 'New');
+		expect(seeded.length).toBeGreaterThan(0);
+		await n8n.activateWorkflow(POLL_ONLY);
+		const externalId = (incident: Incident) => `sentinel:${other.subscriptionId}:${other.resourceGroup}:${other.name}:${incident.name}`.toLowerCase();
+		// The in-process service keeps one store per workspace; its API reads the default one.
+		const stores = emu.sentinel as unknown as { store(workspace: string): { find(name: string): { incident: Incident } | undefined } };
+		const incidentIn = (incident: Incident): Incident => stores.store(other.name).find(incident.name)!.incident;
+		await eventually('the second workspace paged and tagged', () =>
+			seeded.every((incident) => emu.signl4.alerts({ externalId: externalId(incident) }).length === 1 && incidentIn(incident).properties.labels.some((label) => label.labelName === 'SIGNL4')),
+		{ timeoutMs: 120_000 });
+		for (const incident of seeded) {
+			expect(emu.signl4.alerts({ externalId: externalId(incident) })).toHaveLength(1);
+			expect(incidentIn(incident).properties.labels.map((label) => label.labelName)).toEqual(['SIGNL4']);
+		}
+		const [run] = await n8n.listExecutions(POLL_ONLY, { includeData: true });
+		expect(run.status).toBe('success');
+		expect(run.data?.resultData.runData['Claim the incident']).toBeUndefined();
+		console.log(`poll only, claimTag empty: ${seeded.length} incidents paged once, no claim written`);
+		await n8n.deactivateWorkflow(POLL_ONLY);
 	});
 });
