@@ -14,7 +14,7 @@ import { startEmulator, type Incident } from '../emulator';
 import { expectDeliveredOnce, outcomeOf, storm, waitUntilDelivered, workflowOne } from './fixtures/delivery';
 import { REFERENCE_WORKFLOWS, referenceWorkflow, signl4CallbackUrl } from './fixtures/referenceWorkflows';
 import { emulatorAzureCredential, signlExternalId, type RunningEmulator } from './fixtures/sentinel';
-import { emulatorSignl4Credential, signl4BasicAuthCredential } from './fixtures/signl4';
+import { emulatorSignl4Credential, onDutyNames, signl4BasicAuthCredential } from './fixtures/signl4';
 import { N8nCluster, e2eTest, eventually, executionError, type N8nExecution } from './harness';
 
 jest.setTimeout(30 * 60_000);
@@ -93,7 +93,7 @@ describe('queue mode: PostgreSQL, Redis, a main, two workers and a webhook proce
 			for (const incident of incidents) {
 				const signl = signlOf(incident);
 				expect(signl.text).toContain('Evidence (Log Analytics):');
-				expect(commentsOf(incident)).toEqual([`The on-call team was alerted in SIGNL4 (event ${signl.eventId}).`]);
+				expect(commentsOf(incident)).toEqual([`The on-call team was alerted in SIGNL4 (event ${signl.eventId}). On duty: ${onDutyNames(emu)}.`]);
 			}
 
 			const [first, second, third] = incidents;

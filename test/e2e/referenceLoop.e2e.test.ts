@@ -8,7 +8,7 @@
 import { startEmulator, type Incident } from '../emulator';
 import { emulatorAzureCredential, signlExternalId, type RunningEmulator } from './fixtures/sentinel';
 import { REFERENCE_WORKFLOWS, referenceWorkflow, signl4CallbackUrl } from './fixtures/referenceWorkflows';
-import { emulatorSignl4Credential, signl4BasicAuthCredential } from './fixtures/signl4';
+import { emulatorSignl4Credential, onDutyNames, signl4BasicAuthCredential } from './fixtures/signl4';
 import { N8nInstance, e2eTest, eventually, executionError, nodeOutputJson, type N8nExecution } from './harness';
 
 jest.setTimeout(20 * 60_000);
@@ -80,7 +80,7 @@ describe('the reference workflows, end to end in a real n8n', () => {
 			expect(signl.text).toContain(incident.properties.incidentUrl);
 			expect(signl.scenario).toBe(incident.properties.severity === 'High' ? 'multi_ack' : 'single_ack');
 			expect(current(incident).properties.labels.map((l) => l.labelName)).toContain('SIGNL4');
-			expect(commentsOf(incident)).toEqual([`The on-call team was alerted in SIGNL4 (event ${signl.eventId}).`]);
+			expect(commentsOf(incident)).toEqual([`The on-call team was alerted in SIGNL4 (event ${signl.eventId}). On duty: ${onDutyNames(emu)}.`]);
 		}
 	});
 
