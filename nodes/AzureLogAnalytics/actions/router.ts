@@ -2,8 +2,7 @@ import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFuncti
 
 import { toNodeError } from '../../shared/azure/errors';
 import { sessionFor } from '../../shared/azure/session';
-import { mapWithConcurrency } from '../../shared/concurrency';
-import { settle } from '../../shared/concurrency';
+import { mapWithConcurrency, settle } from '../../shared/concurrency';
 import * as incident from './incident';
 import * as query from './query';
 import * as record from './record';
