@@ -381,23 +381,32 @@ async function commentWatch(
 		...baseFilterTerms(settings.filters),
 	];
 	const query: IncidentListQuery = { filter: terms.join(' and '), orderby: 'properties/createdTimeUtc asc', top: PAGE_SIZE };
-	const moved: RawIncident[] = [];
+	const { incidents } = await listIncidents(connection, settings, query, `list open incidents in workspace '${settings.workspace.workspaceName}'`, MAX_WATCH_PAGES);
+	return incidents.filter((incident) => {
+		const number = incident.properties.incidentNumber;
+		return !alreadyListed.has(number) && !settings.isExcluded(incident) && commentsMayHaveChanged(snapshots[String(number)], incident);
+	});
+}
+
+/** Every page of an incidents listing, up to `maxPages`; `nextLink` is set when pages were left unread. */
+async function listIncidents(
+	connection: SentinelConnection,
+	settings: TriggerSettings,
+	query: IncidentListQuery,
+	action: string,
+	maxPages: number,
+): Promise<{ incidents: RawIncident[]; pages: number; nextLink?: string }> {
+	const incidents: RawIncident[] = [];
 	let nextLink: string | undefined;
 	let pages = 0;
 	do {
 		const link = nextLink;
-		const page = await connection.call(`list open incidents in workspace '${settings.workspace.workspaceName}'`, (client) =>
-			fetchIncidentPage(client, settings.workspace, query, connection.armEndpoint, link),
-		);
-		for (const incident of page.incidents) {
-			const number = incident.properties.incidentNumber;
-			if (alreadyListed.has(number) || settings.isExcluded(incident)) continue;
-			if (commentsMayHaveChanged(snapshots[String(number)], incident)) moved.push(incident);
-		}
+		const page = await connection.call(action, (client) => fetchIncidentPage(client, settings.workspace, query, connection.armEndpoint, link));
+		incidents.push(...page.incidents);
 		nextLink = page.nextLink;
 		pages++;
-	} while (nextLink && pages < MAX_WATCH_PAGES);
-	return moved;
+	} while (nextLink && pages < maxPages);
+	return { incidents, pages, nextLink };
 }
 
 /**
@@ -532,18 +541,9 @@ export async function pollIncidents(this: IPollFunctions): Promise<INodeExecutio
 		const query: IncidentListQuery = { ...pollQuery(state, settings.filters, nowMs), top: PAGE_SIZE };
 
 		// Read every page (up to the bound): the most severe incidents go first, wherever the listing has them.
-		const listed: ListedIncident[] = [];
-		let nextLink: string | undefined;
-		let pages = 0;
-		do {
-			const link = nextLink;
-			const page = await connection.call(action, (client) =>
-				fetchIncidentPage(client, settings.workspace, query, connection.armEndpoint, link),
-			);
-			for (const raw of page.incidents) listed.push(toCursorIncident(raw));
-			nextLink = page.nextLink;
-			pages++;
-		} while (nextLink && pages < MAX_PAGES_PER_POLL);
+		const listing = await listIncidents(connection, settings, query, action, MAX_PAGES_PER_POLL);
+		const { pages, nextLink } = listing;
+		const listed: ListedIncident[] = listing.incidents.map(toCursorIncident);
 
 		const planOptions = {
 			events: settings.events,
