@@ -12,9 +12,12 @@
  * The watermark is Graph's own `lastUpdateDateTime` (never this host's clock) and each poll asks for everything
  * updated since `watermark − LOOKBACK_MS`, because an update can become visible in the listing a little after its
  * timestamp (updates land out of order). Whatever the look-back returns again is recognised by its ID and
- * `lastUpdateDateTime` and skipped. For an item that turns up later than the look-back (a delayed sync), every
- * SWEEP_INTERVAL_MS one poll lists all items inside the maximum age instead; the same recognition makes that free of
- * repeats.
+ * `lastUpdateDateTime` and skipped. Once a listing that started a whole look-back after the watermark last moved has
+ * been read (measured as a duration on this host's clock, so clock skew does not matter), everything stamped before
+ * the watermark was visible to it, and the query narrows to `lastUpdateDateTime ge watermark` until the watermark
+ * moves again: an idle trigger after a burst of 500 reads one page a poll instead of ten. For an item that turns up
+ * later than the look-back (a delayed sync), every SWEEP_INTERVAL_MS one poll lists all items inside the maximum age
+ * instead; the same recognition makes that free of repeats.
  *
  * State stays bounded: `emitted` holds `[createdDateTime s, lastUpdateDateTime ms]` per emitted ID and drops an ID once
  * it was created before the maximum age, which every query filters out (`createdDateTime ge now − maxAge`), so
@@ -39,8 +42,12 @@ export interface CursorState {
 	watermark?: number;
 	/** When the last full listing inside the maximum age completed (ms, this host's clock: it only spaces sweeps). */
 	lastSweep?: number;
+	/** When (this host's clock) the watermark last moved. */
+	movedAt?: number;
+	/** A listing started a look-back or more after `movedAt` was read: nothing stamped before the watermark is still to come. */
+	settled?: boolean;
 	/** A listing read in part: the `@odata.nextLink` to continue from, and the greatest `lastUpdateDateTime` read so far. */
-	resume?: { link: string; highest: number; sweep: boolean; key: string };
+	resume?: { link: string; highest: number; sweep: boolean; key: string; startedAt: number };
 	/** ID → `[createdDateTime in s, lastUpdateDateTime in ms]` of every emitted item created inside the maximum age. */
 	emitted: Record<string, [number, number]>;
 }
@@ -105,9 +112,12 @@ export function readState(stored: unknown, scope: string): { state: CursorState;
 	const state = emptyState(scope);
 	if (isFiniteNumber(candidate.watermark)) state.watermark = candidate.watermark;
 	if (isFiniteNumber(candidate.lastSweep)) state.lastSweep = candidate.lastSweep;
+	if (isFiniteNumber(candidate.movedAt)) state.movedAt = candidate.movedAt;
+	if (candidate.settled === true) state.settled = true;
 	const resume = candidate.resume;
-	if (resume && typeof resume.link === 'string' && isFiniteNumber(resume.highest)) {
-		state.resume = { link: resume.link, highest: resume.highest, sweep: resume.sweep === true, key: typeof resume.key === 'string' ? resume.key : '' };
+	if (resume && typeof resume.link === 'string' && isFiniteNumber(resume.highest) && isFiniteNumber(resume.startedAt)) {
+		const key = typeof resume.key === 'string' ? resume.key : '';
+		state.resume = { link: resume.link, highest: resume.highest, sweep: resume.sweep === true, key, startedAt: resume.startedAt };
 	}
 	if (candidate.emitted && typeof candidate.emitted === 'object') {
 		for (const [id, entry] of Object.entries(candidate.emitted)) {
@@ -146,15 +156,18 @@ export interface PollQuery {
 	filter: string;
 	/** True when this listing covers every item inside the maximum age (first poll, or a sweep is due). */
 	sweep: boolean;
+	/** The `lastUpdateDateTime` (ms) the listing starts from; absent for a sweep. */
+	updatedSince?: number;
 }
 
 /** The listing a poll starts (when it does not continue one, see `state.resume`). */
 export function pollQuery(resource: DefenderResource, state: CursorState, filters: CursorFilters, nowMs: number): PollQuery {
 	const terms = [`createdDateTime ge ${odataDateTime(nowMs - filters.maxAgeHours * 3_600_000)}`];
 	const sweep = state.watermark === undefined || state.lastSweep === undefined || nowMs - state.lastSweep >= SWEEP_INTERVAL_MS;
-	if (!sweep) terms.push(`lastUpdateDateTime ge ${odataDateTime(state.watermark! - LOOKBACK_MS)}`);
+	const updatedSince = sweep ? undefined : state.settled ? state.watermark! : state.watermark! - LOOKBACK_MS;
+	if (updatedSince !== undefined) terms.push(`lastUpdateDateTime ge ${odataDateTime(updatedSince)}`);
 	terms.push(...baseFilterTerms(resource, filters));
-	return { filter: terms.join(' and '), sweep };
+	return { filter: terms.join(' and '), sweep, updatedSince };
 }
 
 /** Whether an incident has an alert from one of the service sources (always true without a service-source filter). */
@@ -186,7 +199,7 @@ export interface PlanOptions {
 	 * The listing this poll read: whether it was a sweep, the nextLink it stopped at when it was not read to its end,
 	 * and the filters it was made with (a listing continued later must still be the same question).
 	 */
-	listing: { sweep: boolean; nextLink?: string; key: string };
+	listing: { sweep: boolean; nextLink?: string; key: string; startedAt: number };
 }
 
 export interface PollPlan<T extends CursorItem> {
@@ -236,13 +249,17 @@ export function planPoll<T extends CursorItem>(state: CursorState, items: T[], o
 	const highestRead = updates.length ? updates[updates.length - 1] : undefined;
 	const lowestLeft = left.length ? Math.min(...left.map(({ item }) => timeMs(item.lastUpdateDateTime))) : undefined;
 	const raise = (to: number | undefined) => {
-		if (to !== undefined && (working.watermark === undefined || to > working.watermark)) working.watermark = to;
+		if (to === undefined || (working.watermark !== undefined && to <= working.watermark)) return;
+		working.watermark = to;
+		working.movedAt = options.nowMs;
+		working.settled = false;
 	};
 
 	if (options.listing.nextLink && lowestLeft === undefined) {
 		// Part of a listing, all of it handled: continue from the link next poll, the watermark where it was.
 		const highest = Math.max(state.resume?.highest ?? -Infinity, highestRead ?? -Infinity);
-		working.resume = { link: options.listing.nextLink, highest, sweep: options.listing.sweep, key: options.listing.key };
+		const { sweep, key, startedAt } = options.listing;
+		working.resume = { link: options.listing.nextLink, highest, sweep, key, startedAt };
 	} else if (options.listing.nextLink) {
 		// Part of a listing and the cap left items in it: the same query again next poll.
 		working.resume = undefined;
@@ -254,7 +271,9 @@ export function planPoll<T extends CursorItem>(state: CursorState, items: T[], o
 			raise(state.resume?.highest);
 			raise(highestRead);
 			// A sweep read to its end with nothing left over: the next one is due an interval later.
-			if (options.listing.sweep || state.resume?.sweep) working.lastSweep = options.nowMs;
+			if (options.listing.sweep) working.lastSweep = options.nowMs;
+			const settles = working.watermark === state.watermark && state.movedAt !== undefined && options.listing.startedAt >= state.movedAt + LOOKBACK_MS;
+			if (settles) working.settled = true;
 		}
 	}
 

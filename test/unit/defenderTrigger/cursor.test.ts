@@ -30,7 +30,7 @@ function item(id: string | number, createdAgoMin: number, updatedAgoMin: number,
 
 const filters = { statuses: ['active'], severities: ['high', 'medium'], serviceSources: ['microsoftDefenderForEndpoint'], maxAgeHours: 24 };
 const plan = (state: CursorState, items: CursorItem[], extra: Partial<PlanOptions> = {}) =>
-	planPoll(state, items, { events: 'created', maxAgeHours: 24, maxPerPoll: 0, nowMs: NOW, listing: { sweep: false, key: '' }, ...extra });
+	planPoll(state, items, { events: 'created', maxAgeHours: 24, maxPerPoll: 0, nowMs: NOW, listing: { sweep: false, key: '', startedAt: NOW }, ...extra });
 
 describe('Defender XDR cursor: queries', () => {
 	it('first poll lists the whole maximum age with Graph-side status and severity filters (no $orderby)', () => {
@@ -56,7 +56,10 @@ describe('Defender XDR cursor: queries', () => {
 		expect(pollQuery('incidents', state, { ...filters, statuses: [], severities: [] }, NOW)).toEqual({
 			filter: `createdDateTime ge 2026-11-22T12:00:00.000Z and lastUpdateDateTime ge ${iso(NOW - minutes(3) - LOOKBACK_MS)}`,
 			sweep: false,
+			updatedSince: NOW - minutes(3) - LOOKBACK_MS,
 		});
+		// Settled (a whole look-back passed since the watermark moved, and a listing after that was read): no look-back.
+		expect(pollQuery('incidents', { ...state, settled: true }, filters, NOW).updatedSince).toBe(NOW - minutes(3));
 		const due = pollQuery('incidents', { ...state, lastSweep: NOW - SWEEP_INTERVAL_MS }, filters, NOW);
 		expect(due.sweep).toBe(true);
 		expect(due.filter).not.toContain('lastUpdateDateTime');
@@ -91,13 +94,13 @@ describe('Defender XDR cursor: planning a poll', () => {
 
 	it('a cap keeps the most severe and holds the watermark so the rest come back next poll', () => {
 		const listed = [item(1, 50, 40, 'low'), item(2, 50, 30, 'high'), item(3, 50, 20, 'low'), item(4, 50, 10, 'high')];
-		const first = plan(emptyState(SCOPE), listed, { maxPerPoll: 2, listing: { sweep: true, key: '' } });
+		const first = plan(emptyState(SCOPE), listed, { maxPerPoll: 2, listing: { sweep: true, key: '', startedAt: NOW } });
 		expect(first.emit.map(({ item }) => item.id)).toEqual(['2', '4']);
 		expect(first.capped).toBe(true);
 		// The lowest lastUpdateDateTime left over, so the next query still returns both Lows; no sweep recorded yet.
 		expect(first.next.watermark).toBe(NOW - minutes(40));
 		expect(first.next.lastSweep).toBeUndefined();
-		const second = plan(first.next, listed, { maxPerPoll: 2, listing: { sweep: true, key: '' } });
+		const second = plan(first.next, listed, { maxPerPoll: 2, listing: { sweep: true, key: '', startedAt: NOW } });
 		expect(second.emit.map(({ item }) => item.id)).toEqual(['1', '3']);
 		expect(second.next.watermark).toBe(NOW - minutes(10));
 		expect(second.next.lastSweep).toBe(NOW);
@@ -105,10 +108,10 @@ describe('Defender XDR cursor: planning a poll', () => {
 
 	it('a listing read in part continues from its nextLink and moves the watermark only at its end', () => {
 		const page1 = [item(3, 5, 5), item(2, 9, 9)];
-		const part = plan(emptyState(SCOPE), page1, { listing: { sweep: true, nextLink: 'https://graph/next?$skip=2', key: 'k' } });
+		const part = plan(emptyState(SCOPE), page1, { listing: { sweep: true, nextLink: 'https://graph/next?$skip=2', key: 'k', startedAt: NOW } });
 		expect(part.next.watermark).toBeUndefined();
-		expect(part.next.resume).toEqual({ link: 'https://graph/next?$skip=2', highest: NOW - minutes(5), sweep: true, key: 'k' });
-		const end = plan(part.next, [item(1, 20, 20)], { listing: { sweep: true, key: 'k' } });
+		expect(part.next.resume).toEqual({ link: 'https://graph/next?$skip=2', highest: NOW - minutes(5), sweep: true, key: 'k', startedAt: NOW });
+		const end = plan(part.next, [item(1, 20, 20)], { listing: { sweep: true, key: 'k', startedAt: NOW } });
 		expect(end.emit.map(({ item }) => item.id)).toEqual(['1']);
 		expect(end.next.resume).toBeUndefined();
 		expect(end.next.watermark).toBe(NOW - minutes(5));
@@ -145,11 +148,19 @@ interface SimItem extends CursorItem {
 
 class SimulatedGraph {
 	items = new Map<string, SimItem>();
+	pages = 0;
+	/** The listing being paged: its lower bound and when it started. */
+	resumedSince = -Infinity;
+	startedAt = 0;
 
 	list(state: CursorState, nowMs: number, maxPages: number, maxAgeHours = 24) {
 		const query = pollQuery('incidents', state, { statuses: [], severities: [], serviceSources: [], maxAgeHours }, nowMs);
 		const createdSince = nowMs - maxAgeHours * 3_600_000;
-		const updatedSince = query.sweep ? -Infinity : state.watermark! - LOOKBACK_MS;
+		const updatedSince = state.resume ? this.resumedSince : (query.updatedSince ?? -Infinity);
+		if (!state.resume) {
+			this.resumedSince = updatedSince;
+			this.startedAt = nowMs;
+		}
 		const matching = [...this.items.values()]
 			.filter((i) => i.visibleAt <= nowMs && Date.parse(i.createdDateTime) >= createdSince && Date.parse(i.lastUpdateDateTime) >= updatedSince)
 			.sort((a, b) => Date.parse(b.createdDateTime) - Date.parse(a.createdDateTime));
@@ -157,13 +168,24 @@ class SimulatedGraph {
 		const sweep = state.resume ? state.resume.sweep : query.sweep;
 		// A continued listing is the same snapshot Graph would page through with $skip.
 		const read: SimItem[] = [];
-		for (let page = 0; page < maxPages && offset < matching.length; page++, offset += 50) read.push(...matching.slice(offset, offset + 50).map((i) => ({ ...i })));
-		return { read, sweep, nextLink: offset < matching.length ? String(offset) : undefined };
+		let page = 0;
+		do {
+			read.push(...matching.slice(offset, offset + 50).map((i) => ({ ...i })));
+			offset += 50;
+			page++;
+		} while (page < maxPages && offset < matching.length);
+		this.pages += page;
+		return { read, sweep, startedAt: this.startedAt, nextLink: offset < matching.length ? String(offset) : undefined };
 	}
 }
 
-function runPolls(graph: SimulatedGraph, polls: Array<{ at: number; before?: () => void }>, options: { events: 'created' | 'createdOrUpdated'; maxPages: number }) {
-	let state = emptyState(SCOPE);
+function runPolls(
+	graph: SimulatedGraph,
+	polls: Array<{ at: number; before?: () => void }>,
+	options: { events: 'created' | 'createdOrUpdated'; maxPages: number },
+	initial: CursorState = emptyState(SCOPE),
+) {
+	let state = initial;
 	const emitted: Array<{ id: string; event: string; lastUpdate: string }> = [];
 	for (const { at, before } of polls) {
 		before?.();
@@ -173,7 +195,7 @@ function runPolls(graph: SimulatedGraph, polls: Array<{ at: number; before?: () 
 			maxAgeHours: 24,
 			maxPerPoll: 0,
 			nowMs: at,
-			listing: { sweep: listing.sweep, nextLink: listing.nextLink, key: '' },
+			listing: { sweep: listing.sweep, nextLink: listing.nextLink, key: '', startedAt: listing.startedAt },
 		});
 		for (const { item, event } of result.emit) emitted.push({ id: item.id, event, lastUpdate: item.lastUpdateDateTime });
 		state = result.next;
@@ -199,15 +221,21 @@ describe('Defender XDR cursor over a simulated Graph listing', () => {
 				visibleAt: at + Math.floor(random() * minutes(4)),
 			});
 		}
-		// A poll a minute for 12 minutes, at most 4 pages (200 items) a poll.
-		const polls = Array.from({ length: 12 }, (_, i) => ({ at: start + minutes(i + 1) }));
+		// A poll a minute for 40 minutes, at most 4 pages (200 items) a poll.
+		const polls = Array.from({ length: 40 }, (_, i) => ({ at: start + minutes(i + 1) }));
 		const { emitted, state } = runPolls(graph, polls, { events: 'created', maxPages: 4 });
+		// Once the look-back has passed with nothing newer, an idle poll reads one page, not the burst's ten again.
+		const pagesBefore = graph.pages;
+		const idle = runPolls(graph, [{ at: start + minutes(41) }, { at: start + minutes(42) }], { events: 'created', maxPages: 4 }, state);
+		expect(idle.emitted).toEqual([]);
+		expect(graph.pages - pagesBefore).toBe(2);
 		const ids = emitted.map((e) => e.id);
 		const duplicates = ids.length - new Set(ids).size;
 		const misses = [...graph.items.keys()].filter((id) => !ids.includes(id)).length;
-		console.log(`burst of 500 over ${polls.length} polls (4 pages of 50 at most per poll): emitted ${ids.length}, duplicates ${duplicates}, misses ${misses}, state ${stateFigures(state).bytes} bytes`);
+		console.log(`burst of 500 over ${polls.length} polls (4 pages of 50 at most per poll, ${pagesBefore} pages read): emitted ${ids.length}, duplicates ${duplicates}, misses ${misses}, state ${stateFigures(state).bytes} bytes`);
 		expect(duplicates).toBe(0);
 		expect(misses).toBe(0);
+		expect(state.settled).toBe(true);
 	});
 
 	it('updates that land out of order inside the look-back are each emitted once, none missed', () => {
