@@ -6,7 +6,8 @@ import type { ICredentialType, INodeProperties, Icon } from 'n8n-workflow';
  * The nodes obtain tokens with Microsoft's own `@azure/identity` (one token per audience: ARM, Log Analytics,
  * Graph), so this credential carries no `authenticate` block; the nodes test it through `testedBy`
  * (`sentinelSignl4AzureApiTest`), which really obtains an ARM token and reads the subscriptions the principal
- * can see.
+ * can see. The Microsoft Defender XDR nodes test it with `sentinelSignl4AzureGraphTest` instead: a Graph token whose
+ * `roles` must hold the SecurityIncident/SecurityAlert application permissions (granted with admin consent).
  */
 export class SentinelSignl4AzureApi implements ICredentialType {
 	name = 'sentinelSignl4AzureApi';
@@ -119,6 +120,7 @@ export class SentinelSignl4AzureApi implements ICredentialType {
 			name: 'graphEndpoint',
 			type: 'string',
 			default: 'https://graph.microsoft.com',
+			description: 'Used by the Microsoft Defender XDR nodes (security API under /v1.0)',
 			displayOptions: { show: { cloud: ['Custom'] } },
 		},
 		{
