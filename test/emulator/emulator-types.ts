@@ -8,6 +8,7 @@ import type { LimitsMode } from './core/limits';
 import type { Principal } from './entra/directory';
 import type { RbacStore } from './arm/rbac/rbac-store';
 import type { GraphDirectory } from './graph/graph-directory';
+import type { DefenderApi } from './graph/security/defender-store';
 import type { IngestionApi } from './loganalytics/ingestion/ingestion-module';
 import type { LogAnalyticsApi } from './loganalytics/loganalytics-module';
 import type { RequestWindowState } from './loganalytics/request-limit';
@@ -41,8 +42,8 @@ export interface StartOptions {
 }
 
 export interface LimitsDrainOptions {
-	/** Which service's limit (default both). */
-	service?: 'arm' | 'loganalytics';
+	/** Which service's limit (default all). */
+	service?: 'arm' | 'loganalytics' | 'graphSecurity';
 	/** ARM operation types to empty (default all three). */
 	kinds?: ArmOperationKind[];
 	/** Object id of the principal (default `emulator.principal.objectId`). */
@@ -56,6 +57,8 @@ export interface LimitsState {
 	loganalytics: { requestLimit: number; requestWindowSeconds: number; windows: RequestWindowState[]; concurrencyLimit: number; queueing: boolean };
 	/** SIGNL4's plan windows (signl4/throttle.ts) are enforced whatever the mode. */
 	signl4: { enforced: true; plan: PlanLimits };
+	/** Graph's `/security` limit: 150 requests per minute per app per tenant (graph/security/security-module.ts). */
+	graphSecurity: { requestLimit: number; requestWindowSeconds: number; windows: RequestWindowState[] };
 }
 
 /** `emulator.limits`: the one switch for every enforced limit, plus test helpers. */
@@ -100,6 +103,8 @@ export interface Emulator {
 	rbac: RbacStore;
 	/** Microsoft Graph's app registrations, service principals and app-role assignments (what setup-azure.sh creates). */
 	graph: GraphDirectory;
+	/** Defender XDR behind Microsoft Graph's security API (`/v1.0/security/incidents`, `/alerts_v2`): incidents, alerts, comments, twins of Sentinel incidents, principals' security permissions. */
+	defender: DefenderApi;
 	/** SIGNL4 under `<url>/signl4`: alerts, users, API key, outbound callbacks, throttling plan, console. */
 	signl4: Signl4Api;
 	faults: {

@@ -13,10 +13,13 @@ import { RequestLog } from './core/request-log';
 import { startHttpsServer } from './core/server';
 import type { ServiceModule } from './core/service-module';
 import { emulatorTls } from './core/tls';
-import { Directory } from './entra/directory';
+import { Directory, normaliseResource } from './entra/directory';
 import { EntraModule } from './entra/entra-module';
 import { GraphDirectory } from './graph/graph-directory';
 import { GraphModule } from './graph/graph-module';
+import { DefenderStore } from './graph/security/defender-store';
+import { GraphSecurityModule, SECURITY_REQUEST_LIMIT, SECURITY_REQUEST_WINDOW_SECONDS } from './graph/security/security-module';
+import { graphRolesOf, SECURITY_ROLES, setSecurityRoles } from './graph/security/security-roles';
 import { LogAnalyticsModule } from './loganalytics/loganalytics-module';
 import { ingestionControlRoutes } from './loganalytics/ingestion/control-routes';
 import { IngestionModule, MONITOR_AUDIENCE } from './loganalytics/ingestion/ingestion-module';
@@ -34,6 +37,8 @@ export type { FaultSpec } from './core/faults';
 export type { Principal } from './entra/directory';
 export type { SentinelApi, SentinelQuirks, SentinelSeedOptions } from './arm/sentinel/sentinel-service';
 export type { AutomationApi, AutomationRule, AutomationRuleSpec, PlaybookRun } from './arm/sentinel/automation/automation-rules';
+export type { DefenderApi } from './graph/security/defender-store';
+export type { AlertComment as DefenderAlertComment, DefenderAlert, DefenderAlertSeed, DefenderIncident, DefenderIncidentSeed } from './graph/security/security-model';
 export type { Signl4Api, AlertRecord as Signl4Alert, Signl4User, InboundEvent as Signl4InboundEvent } from './signl4/signl4-service';
 export type { LogAnalyticsApi, LogAnalyticsSettings, RecordedQuery, QueryResponseBody } from './loganalytics/loganalytics-module';
 export type { DataCollectionRule, DataCollectionRuleSpec, IngestionApi, RecordedUpload } from './loganalytics/ingestion/ingestion-module';
@@ -52,6 +57,8 @@ export type {
 } from './arm/sentinel/model';
 export { SCHEDULED_RULES, SEEDED_TABLES } from './generator/scheduled-rules';
 export { ALL_ROUTE_IDS } from './core/route-ids';
+
+const GRAPH_AUDIENCE = 'https://graph.microsoft.com';
 
 export async function startEmulator(options: StartOptions = {}): Promise<Emulator> {
 	const host = options.host ?? '127.0.0.1';
@@ -83,7 +90,14 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 	const graphDirectory = new GraphDirectory(directory);
 	const graphAudiences: string[] = [];
 	arm.principalExists = (objectId) => graphDirectory.principalExists(objectId);
-	const modules: ServiceModule[] = [new EntraModule(directory, tokens), arm, logAnalytics, ingestion, new Signl4Module(signl4), new GraphModule(graphDirectory, tokens, () => graphAudiences)];
+	// Microsoft Graph's security API (Defender XDR). Tokens for Graph carry the principal's Graph application
+	// permissions (`roles`); the emulator's own principal holds all four security permissions.
+	const defender = new DefenderStore(directory.tenantId, sentinel, options.generatorSeed ?? 1);
+	const graphSecurity = new GraphSecurityModule(defender, tokens, () => graphAudiences, limits);
+	const isGraphAudience = (audience: string) => [GRAPH_AUDIENCE, ...graphAudiences].some((known) => normaliseResource(known) === normaliseResource(audience));
+	tokens.rolesFor = (objectId, audience) => (isGraphAudience(audience) ? graphRolesOf(graphDirectory, objectId) : []);
+	setSecurityRoles(graphDirectory, directory.principal.objectId, directory.principal.displayName, SECURITY_ROLES);
+	const modules: ServiceModule[] = [new EntraModule(directory, tokens), arm, logAnalytics, ingestion, new Signl4Module(signl4), new GraphModule(graphDirectory, tokens, () => graphAudiences), graphSecurity];
 
 	const caPath = path.join(stateDir, 'ca.pem');
 	writeFileSync(caPath, tls.ca.certPem);
@@ -130,6 +144,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		reset: () => {
 			arm.buckets.reset();
 			logAnalytics.requestWindows.reset();
+			graphSecurity.requestWindows.reset();
 		},
 		drain: ({ service, kinds, principal = directory.principal.objectId } = {}) => {
 			if (!service || service === 'arm') {
@@ -138,6 +153,9 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 			if (!service || service === 'loganalytics') {
 				const { limit, windowMs } = laWindow();
 				logAnalytics.requestWindows.drain(principal, limit, windowMs);
+			}
+			if (!service || service === 'graphSecurity') {
+				graphSecurity.requestWindows.drain(principal, SECURITY_REQUEST_LIMIT, SECURITY_REQUEST_WINDOW_SECONDS * 1000);
 			}
 		},
 		state: () => {
@@ -153,6 +171,11 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 					queueing: logAnalytics.queueing,
 				},
 				signl4: { enforced: true, plan: signl4.plan },
+				graphSecurity: {
+					requestLimit: SECURITY_REQUEST_LIMIT,
+					requestWindowSeconds: SECURITY_REQUEST_WINDOW_SECONDS,
+					windows: graphSecurity.requestWindows.state(SECURITY_REQUEST_LIMIT, SECURITY_REQUEST_WINDOW_SECONDS * 1000),
+				},
 			};
 		},
 	};
@@ -169,6 +192,10 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		ingestion,
 		rbac: arm.rbac,
 		graph: graphDirectory,
+		defender: defender.api((objectId, roles) => {
+			const principal = [directory.principal, ...directory.otherPrincipals].find((candidate) => candidate.objectId === objectId.toLowerCase());
+			setSecurityRoles(graphDirectory, objectId, principal?.displayName ?? objectId, roles);
+		}),
 		signl4: signl4.api(`${url}${SIGNL4_PREFIX}`, `${url}/_emulator/signl4/console`),
 		faults: {
 			add: (fault) => faults.add(fault),

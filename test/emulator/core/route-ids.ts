@@ -54,6 +54,18 @@ export const GRAPH_ROUTE_IDS = [
 	'graph.appRoleAssignments.delete',
 ] as const;
 
+/** Microsoft Graph security API (`graph/security/`): Defender XDR incidents and alerts_v2, under `/v1.0/security`. */
+export const GRAPH_SECURITY_ROUTE_IDS = [
+	'graph.security.incidents.list',
+	'graph.security.incidents.get',
+	'graph.security.incidents.update',
+	'graph.security.incidents.comments',
+	'graph.security.alerts.list',
+	'graph.security.alerts.get',
+	'graph.security.alerts.update',
+	'graph.security.alerts.comments',
+] as const;
+
 /** SIGNL4 (`signl4/`): inbound webhook and API-key events, REST alerts, users and outbound webhooks, under `/signl4`. */
 export const SIGNL4_ROUTE_IDS = [
 	'signl4.webhook',
@@ -79,19 +91,21 @@ export type LogAnalyticsRouteId = (typeof LOG_ANALYTICS_ROUTE_IDS)[number];
 export type IngestionRouteId = (typeof INGESTION_ROUTE_IDS)[number];
 export type Signl4RouteId = (typeof SIGNL4_ROUTE_IDS)[number];
 export type GraphRouteId = (typeof GRAPH_ROUTE_IDS)[number];
+export type GraphSecurityRouteId = (typeof GRAPH_SECURITY_ROUTE_IDS)[number];
 
 /** Ids of the routes that emulate a real service (faults and the request log use these). */
-export type RouteId = EntraRouteId | ArmRouteId | LogAnalyticsRouteId | IngestionRouteId | Signl4RouteId | GraphRouteId;
+export type RouteId = EntraRouteId | ArmRouteId | LogAnalyticsRouteId | IngestionRouteId | Signl4RouteId | GraphRouteId | GraphSecurityRouteId;
 
 /** Requests that matched no route are logged under this id. */
 export type LoggedRouteId = RouteId | 'unmatched';
 
-export const ALL_ROUTE_IDS: readonly RouteId[] = [...ENTRA_ROUTE_IDS, ...ARM_ROUTE_IDS, ...LOG_ANALYTICS_ROUTE_IDS, ...INGESTION_ROUTE_IDS, ...SIGNL4_ROUTE_IDS, ...GRAPH_ROUTE_IDS];
+export const ALL_ROUTE_IDS: readonly RouteId[] = [...ENTRA_ROUTE_IDS, ...ARM_ROUTE_IDS, ...LOG_ANALYTICS_ROUTE_IDS, ...INGESTION_ROUTE_IDS, ...SIGNL4_ROUTE_IDS, ...GRAPH_ROUTE_IDS, ...GRAPH_SECURITY_ROUTE_IDS];
 
 /**
  * Service groups a fault can name instead of one route id: `entra` (login.microsoftonline.com), `arm` (everything on
  * management.azure.com: subscriptions, workspaces and Sentinel), `sentinel` (incidents and comments only),
- * `loganalytics` (the query API) and `signl4` (webhook, events and REST API).
+ * `loganalytics` (the query API), `signl4` (webhook, events and REST API), `graph` (every Microsoft Graph route) and
+ * `defender` (Graph's security API only: incidents and alerts_v2).
  */
 export const ROUTE_GROUPS = {
 	entra: ENTRA_ROUTE_IDS,
@@ -100,7 +114,8 @@ export const ROUTE_GROUPS = {
 	loganalytics: LOG_ANALYTICS_ROUTE_IDS,
 	ingestion: INGESTION_ROUTE_IDS,
 	signl4: SIGNL4_ROUTE_IDS,
-	graph: GRAPH_ROUTE_IDS,
+	graph: [...GRAPH_ROUTE_IDS, ...GRAPH_SECURITY_ROUTE_IDS],
+	defender: GRAPH_SECURITY_ROUTE_IDS,
 } as const satisfies Record<string, readonly RouteId[]>;
 
 export type RouteGroup = keyof typeof ROUTE_GROUPS;

@@ -10,6 +10,8 @@ export interface IssuedToken {
 	/** Normalised resource (audience) the token was requested for, e.g. `https://management.azure.com`. */
 	audience: string;
 	grant: 'client_secret' | 'client_assertion';
+	/** Application permissions (app-role values) on the audience, as the `roles` claim carries them. */
+	roles?: string[];
 	issuedAt: Date;
 	expiresAt: Date;
 }
@@ -42,6 +44,7 @@ function jwtShaped(fields: Omit<IssuedToken, 'token' | 'issuedAt' | 'expiresAt'>
 		oid: fields.objectId,
 		sub: fields.objectId,
 		tid: fields.tenantId,
+		...(fields.roles?.length ? { roles: fields.roles } : {}),
 		ver: '1.0',
 	};
 	return `${segment(header)}.${segment(payload)}.${randomToken(64)}`;
@@ -51,10 +54,15 @@ function jwtShaped(fields: Omit<IssuedToken, 'token' | 'issuedAt' | 'expiresAt'>
 export class TokenStore {
 	private readonly tokens = new Map<string, IssuedToken>();
 
+	/** Application permissions of a principal on an audience (set by the emulator from Graph's app-role assignments). */
+	rolesFor: (objectId: string, audience: string) => string[] = () => [];
+
 	constructor(public lifetimeSeconds: number) {}
 
-	issue(fields: Omit<IssuedToken, 'token' | 'issuedAt' | 'expiresAt'>): IssuedToken {
+	issue(requested: Omit<IssuedToken, 'token' | 'issuedAt' | 'expiresAt'>): IssuedToken {
 		const issuedAt = new Date();
+		const roles = requested.roles ?? this.rolesFor(requested.objectId, requested.audience);
+		const fields = { ...requested, ...(roles.length ? { roles } : {}) };
 		const issued: IssuedToken = {
 			...fields,
 			token: jwtShaped(fields, issuedAt, this.lifetimeSeconds),
