@@ -179,8 +179,9 @@ export async function graphRequest<T = IDataObject>(session: AzureSession, reque
 			const code = (outcome.error as { code?: unknown }).code;
 			const statusCode = (outcome.error as { statusCode?: unknown }).statusCode;
 			// Identity (token) errors and anything that is not a socket failure go to the error mapper as they are.
-			if (typeof code !== 'string' || statusCode !== undefined || !mayRetry(request.method, 0, code)) throw outcome.error;
+			if (typeof code !== 'string' || statusCode !== undefined || !RETRYABLE_NETWORK_CODES.includes(code)) throw outcome.error;
 			failure = new GraphResponseError(0, code);
+			if (!mayRetry(request.method, 0, code)) throw failure;
 		}
 		if (attempt >= MAX_RETRIES) throw failure;
 		const waitMs = askedMs ?? BACKOFF_MS[attempt];
