@@ -14,10 +14,10 @@ export function externalIdFields(purpose: string, { allowNone = false }: { allow
 			noDataExpression: true,
 			options: [
 				{
-					name: 'From Sentinel Incident',
+					name: 'From the Incident (Sentinel or Defender XDR)',
 					value: 'incident',
 					description:
-						'Workspace-qualified ID of the incident in the input item (sentinel:subscription:resource-group:workspace:incident), the same for every node of this package, so every SIGNL4 callback can be tied back to the incident',
+						'The ID of the incident or alert in the input item, the same for every node of this package, so every SIGNL4 callback can be tied back to it: sentinel:subscription:resource-group:workspace:incident for a Sentinel incident, defender:tenant:incident:ID or defender:tenant:alert:ID for a Defender XDR one',
 				},
 				{ name: 'Custom', value: 'custom', description: 'Enter or map any external ID' },
 				...(allowNone ? [{ name: 'None', value: 'none', description: 'No correlation; the alert can then only be handled by its alert ID' }] : []),

@@ -2,6 +2,7 @@ import { NodeOperationError, type IDataObject, type IExecuteFunctions } from 'n8
 
 import { SIGNL4_CREDENTIAL } from '../../shared/signl4/constants';
 import { DEFAULT_RATE_LIMIT_POLICY, signl4Request, pathSegment, type RateLimitPolicy } from '../../shared/signl4/transport';
+import { DefenderExternalIdError, defenderKindOf, defenderRefFromItem, formatDefenderExternalId } from '../../shared/defender/externalId';
 import { ExternalIdError, formatExternalId, incidentRefFromItem } from '../../shared/sentinel/externalId';
 
 /** Per-item parameter reading shared by the operations. */
@@ -31,11 +32,23 @@ export function resolveExternalId(this: IExecuteFunctions, itemIndex: number): s
 	const item = this.getInputData()[itemIndex]?.json ?? {};
 	const ref = incidentRefFromItem(item);
 	if (!ref) {
-		throw new NodeOperationError(this.getNode(), 'The input item is not a Microsoft Sentinel incident', {
-			itemIndex,
-			description:
-				"External ID 'From Sentinel Incident' needs incidentName and workspace (subscriptionId, resourceGroup, name) in the item, as the Microsoft Sentinel Trigger and the SIGNL4 On-Call Trigger emit them. Choose 'Custom' to enter an external ID.",
-		});
+		const defender = defenderRefFromItem(item);
+		if (defender) {
+			try {
+				return formatDefenderExternalId(defender);
+			} catch (error) {
+				throw new NodeOperationError(this.getNode(), `Cannot build the Defender XDR ${defender.kind}'s external ID: ${(error as DefenderExternalIdError).message}`, { itemIndex });
+			}
+		}
+		throw new NodeOperationError(
+			this.getNode(),
+			defenderKindOf(item) ? `The Defender XDR ${defenderKindOf(item)} in the input item has no id or tenantId` : 'The input item is neither a Microsoft Sentinel incident nor a Defender XDR incident or alert',
+			{
+				itemIndex,
+				description:
+					"External ID 'From the Incident' needs incidentName and workspace (subscriptionId, resourceGroup, name) in the item, as the Microsoft Sentinel Trigger and the SIGNL4 On-Call Trigger emit them, or a Defender XDR incident or alert with its id and tenantId, as Microsoft Graph returns them. Choose 'Custom' to enter an external ID.",
+			},
+		);
 	}
 	try {
 		return formatExternalId(ref);

@@ -1,5 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { parseDefenderExternalId } from '../defender/externalId';
 import { incidentReferenceFields, parseExternalId } from '../sentinel/externalId';
 import { ALERT_STATUS_NAMES, CALLBACK_EVENT_TYPES } from './constants';
 
@@ -108,6 +109,7 @@ export function callbackItem(callback: IDataObject): IDataObject {
 	const annotation = obj(callback.annotation);
 	const externalId = str(alert.externalEventId);
 	const incident = parseExternalId(externalId);
+	const defender = incident ? undefined : parseDefenderExternalId(externalId);
 	return {
 		event,
 		eventType,
@@ -118,6 +120,10 @@ export function callbackItem(callback: IDataObject): IDataObject {
 		externalId,
 		...(incident ? incidentReferenceFields(incident) : { incidentName: null, workspace: null }),
 		isSentinelIncident: !!incident,
+		// Which system the Signl was raised for, by its external ID: one SIGNL4 team has one outbound webhook, so one
+		// workflow routes every callback to Sentinel or to Defender XDR by this field.
+		source: incident ? 'sentinel' : defender ? 'defenderXdr' : null,
+		defender: defender ? { ...defender } : null,
 		user: user ? { id: str(user.id), name: str(user.username) ?? str(user.name), email: str(user.mailaddress) ?? str(user.mail) } : null,
 		annotation: annotation ? str(annotation.message) : null,
 		annotationId: annotation ? str(annotation.id) : null,

@@ -112,7 +112,7 @@ describe('Send', () => {
 		const missing = await run('send', { options: {} }, { input: [{ hello: 'world' }] });
 		expect(missing.error?.message).toContain('Title and Message are needed');
 		const noIncident = await run('send', { title: 'T', message: 'M', options: {} }, { input: [{ hello: 'world' }] });
-		expect(noIncident.error?.message).toContain('not a Microsoft Sentinel incident');
+		expect(noIncident.error?.message).toContain('neither a Microsoft Sentinel incident nor a Defender XDR incident or alert');
 		const ok = await run('send', { title: 'T', message: 'M', externalIdSource: 'custom', externalId: 'x-1', options: {} }, { input: [{ hello: 'world' }] });
 		expect(ok.error).toBeUndefined();
 		expect(emu.signl4.alerts()).toHaveLength(1);

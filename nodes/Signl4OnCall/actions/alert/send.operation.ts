@@ -16,6 +16,8 @@ import { checkAttachment } from '../../helpers/attachments';
 import { hasApiKey, requestPolicy, resolveExternalId } from '../../helpers/context';
 import { findAlertsByExternalId } from '../../helpers/lookup';
 import { buildSignl, isSentinelIncident } from '../../helpers/message';
+import { buildDefenderSignl } from '../../helpers/defenderMessage';
+import { defenderKindOf, parseDefenderExternalId } from '../../../shared/defender/externalId';
 import { findPriorSignl, needsPriorCheck, type PriorCheck } from '../../helpers/redelivery';
 
 const scenarioOptions = [
@@ -47,7 +49,7 @@ const properties: INodeProperties[] = [
 		type: 'string',
 		default: '',
 		placeholder: 'Empty: "[High] Sentinel #42: <incident title>" from the input item',
-		description: 'Title of the Signl. Leave empty to build it from the Microsoft Sentinel incident in the input item.',
+		description: 'Title of the Signl. Leave empty to build it from the Microsoft Sentinel incident, or the Defender XDR incident or alert, in the input item.',
 	},
 	{
 		displayName: 'Message',
@@ -57,7 +59,7 @@ const properties: INodeProperties[] = [
 		default: '',
 		placeholder: 'Empty: severity, owner, products, tactics, key entities, alerts, evidence and portal link',
 		description:
-			'Text of the Signl. Leave empty to build it from the incident: severity and number, owner, alert products, tactics, key entities, alerts, description, the Log Analytics enrichment summary when present, and the portal link.',
+			'Text of the Signl. Leave empty to build it from the incident: severity and number, owner, alert products, tactics, key entities, alerts, description, the Log Analytics enrichment summary when present, and the portal link (for Defender XDR: service sources, MITRE techniques and the evidence grouped as accounts, devices, IPs, files, mailboxes and URLs).',
 	},
 	...externalIdFields('to give the Signl', { allowNone: true }),
 	{
@@ -235,15 +237,15 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	const item = this.getInputData()[itemIndex].json;
 	const options = this.getNodeParameter('options', itemIndex, {}) as IDataObject;
 	const policy = requestPolicy(options);
-	const incident = isSentinelIncident(item);
-	const built = incident ? buildSignl(item) : undefined;
+	const built = isSentinelIncident(item) ? buildSignl(item) : defenderKindOf(item) ? buildDefenderSignl(item) : undefined;
 
 	const title = String(this.getNodeParameter('title', itemIndex, '') ?? '').trim() || built?.title;
 	const message = String(this.getNodeParameter('message', itemIndex, '') ?? '').trim() || built?.text;
 	if (!title || !message) {
-		throw new NodeOperationError(this.getNode(), 'Title and Message are needed: the input item is not a Microsoft Sentinel incident', {
+		throw new NodeOperationError(this.getNode(), 'Title and Message are needed: the input item is neither a Microsoft Sentinel nor a Defender XDR incident or alert', {
 			itemIndex,
-			description: 'Either feed an incident (Microsoft Sentinel Trigger output, optionally enriched) or fill in Title and Message.',
+			description:
+				'Either feed an incident (Microsoft Sentinel Trigger output, optionally enriched, or a Defender XDR incident or alert) or fill in Title and Message.',
 		});
 	}
 	const externalIdSource = this.getNodeParameter('externalIdSource', itemIndex, 'incident') as string;
@@ -297,10 +299,13 @@ export async function execute(this: IExecuteFunctions, itemIndex: number): Promi
 	}
 
 	const reference = externalId ? parseExternalId(externalId) : undefined;
+	const defender = externalId ? parseDefenderExternalId(externalId) : undefined;
 	const common: IDataObject = {
 		externalId: externalId ?? null,
 		title,
+		source: reference ? 'sentinel' : defender ? 'defenderXdr' : null,
 		...(reference ? incidentReferenceFields(reference) : { incidentName: null, workspace: null }),
+		...(defender ? { defender: { ...defender } } : {}),
 		alertingScenario: scenario ?? null,
 		attachments: attachments.files.map((file) => ({ fileName: file.fileName, contentType: file.contentType, size: file.data.length })),
 		skippedAttachments: attachments.skipped,
