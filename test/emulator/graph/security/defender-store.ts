@@ -12,6 +12,7 @@ import {
 	defenderIncidentStatus,
 	defenderSeverity,
 	evidenceOf,
+	productNameOf,
 	sourcesOf,
 	techniquesOf,
 	type SourceAlert,
@@ -324,6 +325,7 @@ export class DefenderStore {
 		if (partial.serviceSource && alert.serviceSource !== partial.serviceSource) {
 			// A service the generator has no scenario for (e.g. Defender for Identity): keep the story, name the service.
 			alert.serviceSource = partial.serviceSource;
+			alert.productName = productNameOf(partial.serviceSource);
 			alert.detectionSource = partial.detectionSource ?? (partial.serviceSource as DefenderAlert['detectionSource']);
 		}
 		if (partial.title !== undefined) alert.title = partial.title;

@@ -80,6 +80,21 @@ export function sourcesOf(productName: string): { serviceSource: ServiceSource; 
 	}
 }
 
+/** The product an alert of a service names (`productName`), for services the generator has no scenario of its own for. */
+export function productNameOf(serviceSource: ServiceSource): string {
+	const names: Partial<Record<ServiceSource, string>> = {
+		microsoftDefenderForEndpoint: 'Microsoft Defender for Endpoint',
+		microsoftDefenderForIdentity: 'Microsoft Defender for Identity',
+		microsoftDefenderForCloudApps: 'Microsoft Defender for Cloud Apps',
+		microsoftDefenderForOffice365: 'Microsoft Defender for Office 365',
+		microsoft365Defender: 'Microsoft Defender XDR',
+		azureAdIdentityProtection: 'Microsoft Entra ID Protection',
+		microsoftDefenderForCloud: 'Microsoft Defender for Cloud',
+		microsoftSentinel: 'Microsoft Sentinel',
+	};
+	return names[serviceSource] ?? 'Microsoft Defender XDR';
+}
+
 /** One representative ATT&CK technique per tactic: deterministic, so both sources' alerts name the same techniques. */
 const TECHNIQUE_OF_TACTIC: Partial<Record<AttackTactic, string>> = {
 	Reconnaissance: 'T1595',
