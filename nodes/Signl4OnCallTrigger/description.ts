@@ -129,12 +129,12 @@ export const triggerProperties: INodeProperties[] = [
 					'Whether to drop a status change that SIGNL4 raised before one already received for the same alert (e.g. a delayed "acknowledged" after "closed"). Best effort: two callbacks arriving within moments of each other can both pass, so to be sure a closed incident stays closed, use Never Reopen a Closed Incident in the Microsoft Sentinel node.',
 			},
 			{
-				displayName: 'Only Sentinel Incidents',
+				displayName: 'Only Sentinel and Defender XDR Signls',
 				name: 'onlySentinelIncidents',
 				type: 'boolean',
 				default: false,
 				description:
-					"Whether to ignore alert callbacks whose external ID is not a Sentinel incident reference from this package's SIGNL4 On-Call node",
+					"Whether to ignore alert callbacks whose external ID is neither a Sentinel incident nor a Defender XDR incident or alert reference from this package's SIGNL4 On-Call node (the field 'source' says which)",
 			},
 		],
 	},

@@ -91,8 +91,9 @@ export async function handleCallback(this: IWebhookFunctions): Promise<IWebhookR
 		return { webhookResponse: { received: true, ignored: 'event not selected' } };
 	}
 	const options = this.getNodeParameter('options', {}) as IDataObject;
-	if (options.onlySentinelIncidents === true && String(item.event).startsWith('alert') && !item.isSentinelIncident) {
-		return { webhookResponse: { received: true, ignored: 'not a Sentinel incident' } };
+	// The option's name predates Defender XDR; it keeps every Signl this package raised, from either source.
+	if (options.onlySentinelIncidents === true && String(item.event).startsWith('alert') && !item.source) {
+		return { webhookResponse: { received: true, ignored: 'not a Sentinel or Defender XDR Signl' } };
 	}
 
 	const afterWorkflow = respondsAfterWorkflow(this);

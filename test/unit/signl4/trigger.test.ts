@@ -95,12 +95,18 @@ describe('events', () => {
 		expect((await all.receive(json(callback(201, 1)))).items[0].json.event).toBe('alertStatusChanged');
 	});
 
-	test('only Sentinel incidents on request', async () => {
+	test('only Sentinel and Defender XDR Signls on request', async () => {
 		const trigger = harness({ options: { onlySentinelIncidents: true } });
 		const foreign = callback(201, 2);
 		(foreign.alert as IDataObject).externalEventId = 'INC091210';
-		expect(await trigger.receive(json(foreign))).toMatchObject({ started: false, body: { ignored: 'not a Sentinel incident' } });
+		expect(await trigger.receive(json(foreign))).toMatchObject({ started: false, body: { ignored: 'not a Sentinel or Defender XDR Signl' } });
 		expect((await trigger.receive(json(callback(201, 2)))).started).toBe(true);
+		const defender = callback(201, 2);
+		defender.id = 'defender-callback-1';
+		(defender.alert as IDataObject).externalEventId = 'defender:6a1f3c2e-4b5d-4e6f-8a7b-9c0d1e2f3a4b:incident:2972395';
+		const received = await trigger.receive(json(defender));
+		expect(received.started).toBe(true);
+		expect(received.items[0].json).toMatchObject({ source: 'defenderXdr', defender: { kind: 'incident', id: '2972395' }, isSentinelIncident: false });
 	});
 });
 
