@@ -1,0 +1,140 @@
+import type { INodePropertyOptions, INodeProperties } from 'n8n-workflow';
+
+/** Graph's `incidentStatus` (camelCase, as Graph filters and returns them). */
+const INCIDENT_STATUS_OPTIONS: INodePropertyOptions[] = [
+	{ name: 'Active', value: 'active' },
+	{ name: 'In Progress', value: 'inProgress' },
+	{ name: 'Redirected (Merged Into Another)', value: 'redirected' },
+	{ name: 'Resolved', value: 'resolved' },
+];
+
+/** Graph's `alertStatus`. */
+const ALERT_STATUS_OPTIONS: INodePropertyOptions[] = [
+	{ name: 'New', value: 'new' },
+	{ name: 'In Progress', value: 'inProgress' },
+	{ name: 'Resolved', value: 'resolved' },
+];
+
+/** Graph's `alertSeverity`. */
+const SEVERITY_OPTIONS: INodePropertyOptions[] = [
+	{ name: 'High', value: 'high' },
+	{ name: 'Medium', value: 'medium' },
+	{ name: 'Low', value: 'low' },
+	{ name: 'Informational', value: 'informational' },
+	{ name: 'Unknown', value: 'unknown' },
+];
+
+/** Graph's `serviceSource` enum (security-v1.0 CSDL), without `unknown` and `unknownFutureValue`. */
+export const SERVICE_SOURCE_OPTIONS: INodePropertyOptions[] = [
+	{ name: 'Data Loss Prevention', value: 'dataLossPrevention' },
+	{ name: 'Microsoft 365 Defender (XDR Correlation)', value: 'microsoft365Defender' },
+	{ name: 'Microsoft App Governance', value: 'microsoftAppGovernance' },
+	{ name: 'Microsoft Defender for Cloud', value: 'microsoftDefenderForCloud' },
+	{ name: 'Microsoft Defender for Cloud Apps', value: 'microsoftDefenderForCloudApps' },
+	{ name: 'Microsoft Defender for Endpoint', value: 'microsoftDefenderForEndpoint' },
+	{ name: 'Microsoft Defender for Identity', value: 'microsoftDefenderForIdentity' },
+	{ name: 'Microsoft Defender for Office 365', value: 'microsoftDefenderForOffice365' },
+	{ name: 'Microsoft Entra ID Protection', value: 'azureAdIdentityProtection' },
+	{ name: 'Microsoft Insider Risk Management', value: 'microsoftInsiderRiskManagement' },
+	{ name: 'Microsoft Security for AI', value: 'microsoftSecurityForAI' },
+	{ name: 'Microsoft Sentinel', value: 'microsoftSentinel' },
+	{ name: 'Microsoft Threat Intelligence', value: 'microsoftThreatIntelligence' },
+];
+
+export const triggerProperties: INodeProperties[] = [
+	{
+		displayName: 'Watch',
+		name: 'watch',
+		type: 'options',
+		noDataExpression: true,
+		options: [
+			{
+				name: 'Incidents',
+				value: 'incidents',
+				description: 'Defender XDR incidents, each with its alerts (one event per incident, however many alerts it has)',
+			},
+			{
+				name: 'Alerts',
+				value: 'alerts',
+				description: 'Single alerts (alerts_v2), also those not correlated into an incident yet',
+			},
+		],
+		default: 'incidents',
+	},
+	{
+		displayName: 'Statuses',
+		name: 'incidentStatuses',
+		type: 'multiOptions',
+		options: INCIDENT_STATUS_OPTIONS,
+		default: ['active'],
+		displayOptions: { show: { watch: ['incidents'] } },
+		description: 'Emit incidents in these statuses. Leave empty for any status.',
+	},
+	{
+		displayName: 'Statuses',
+		name: 'alertStatuses',
+		type: 'multiOptions',
+		options: ALERT_STATUS_OPTIONS,
+		default: ['new'],
+		displayOptions: { show: { watch: ['alerts'] } },
+		description: 'Emit alerts in these statuses. Leave empty for any status.',
+	},
+	{
+		displayName: 'Severities',
+		name: 'severities',
+		type: 'multiOptions',
+		options: SEVERITY_OPTIONS,
+		default: ['high', 'medium', 'low', 'informational'],
+		description: 'Emit items of these severities. One raised to a selected severity later is emitted then.',
+	},
+	{
+		displayName: 'Service Sources',
+		name: 'serviceSources',
+		type: 'multiOptions',
+		options: SERVICE_SOURCE_OPTIONS,
+		default: [],
+		description:
+			'Emit only items from these Microsoft services. An incident matches when any of its alerts comes from one of them. Leave empty for every source.',
+	},
+	{
+		displayName: 'Maximum Age (Hours)',
+		name: 'maxAgeHours',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 8760 },
+		default: 24,
+		description:
+			'Only items created within this many hours. The first activation looks back no further, so it does not flood the on-call engineer with history.',
+	},
+	{
+		displayName: 'Trigger On',
+		name: 'event',
+		type: 'options',
+		options: [
+			{ name: 'New Items', value: 'created', description: 'Each matching incident or alert once, the first time it matches' },
+			{
+				name: 'New and Updated Items',
+				value: 'createdOrUpdated',
+				description: 'Also each later update of a matching item (a new Last Update Time in Defender XDR)',
+			},
+		],
+		default: 'created',
+	},
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [
+			{
+				displayName: 'Max Items per Poll',
+				name: 'maxItemsPerPoll',
+				type: 'number',
+				typeOptions: { minValue: 0 },
+				default: 0,
+				description:
+					'Emit at most this many items per poll (0 = no limit, the default); the rest follow on the next poll. Items are emitted most severe first, oldest first within a severity, so a limit keeps the most severe.',
+			},
+		],
+	},
+];
