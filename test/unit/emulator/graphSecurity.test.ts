@@ -280,4 +280,25 @@ describe('Defender twin of a Sentinel incident', () => {
 		expect(userEvidence.sort()).toEqual([...accounts].sort());
 		console.log(`twin ${twin.id} of Sentinel #${sentinel.properties.incidentNumber}: ${alerts.length} alerts, ${alerts[0].evidence.length} evidence items on the first`);
 	});
+
+	it('twins stay in step both ways: a Sentinel change reaches Defender, a Graph PATCH reaches Sentinel, without echoing back', async () => {
+		const sentinelIncident = emu.sentinel.createIncident({ title: 'Twin sync', severity: 'Medium', status: 'New' });
+		const twin = emu.defender.seedTwinOf(sentinelIncident.name);
+		expect(twin.status).toBe('active');
+
+		const analyst = emu.sentinel.users[2];
+		emu.sentinel.updateIncident(sentinelIncident.name, { status: 'Active', severity: 'High', ownerObjectId: analyst.objectId });
+		expect(emu.defender.incident(twin.id)).toMatchObject({ status: 'inProgress', severity: 'high', assignedTo: analyst.userPrincipalName });
+		expect(Date.parse(emu.defender.incident(twin.id)!.lastUpdateDateTime)).toBeGreaterThan(Date.parse(twin.lastUpdateDateTime));
+
+		const historyBefore = emu.sentinel.history(sentinelIncident.name).length;
+		const patched = await graph('PATCH', `/security/incidents/${twin.id}`, { status: 'resolved', classification: 'falsePositive', determination: 'notMalicious', resolvingComment: 'Noise from a test host' });
+		expect(patched.status).toBe(200);
+		expect(emu.sentinel.getIncident(sentinelIncident.name)!.properties).toMatchObject({ status: 'Closed', classification: 'FalsePositive', classificationComment: 'Noise from a test host' });
+		// One mirrored write on the Sentinel side (by the app), and it did not come back as a second Defender change.
+		const history = emu.sentinel.history(sentinelIncident.name);
+		expect(history.length).toBe(historyBefore + 1);
+		expect(history[history.length - 1].actor).toBe(emu.principal.displayName);
+		expect(emu.defender.incident(twin.id)).toMatchObject({ status: 'resolved', classification: 'falsePositive', determination: 'notMalicious' });
+	});
 });

@@ -1,4 +1,5 @@
-import type { AlertSeed } from '../../arm/sentinel/model';
+import type { Actor, IncidentRecord as SentinelRecord } from '../../arm/sentinel/incident-store';
+import type { AlertSeed, IncidentClassification, IncidentSeed, IncidentSeverity } from '../../arm/sentinel/model';
 import type { SentinelService } from '../../arm/sentinel/sentinel-service';
 import { dotnetIso } from '../../core/ids';
 import { ALERT_SCENARIOS } from '../../generator/alert-scenarios';
@@ -66,6 +67,10 @@ export class DefenderStore {
 	private nextId = FIRST_INCIDENT_ID;
 	private readonly rng: SeededRandom;
 	private readonly generator: IncidentGenerator;
+	/** Defender incident id → name of its Sentinel twin (default workspace). */
+	private readonly twins = new Map<string, string>();
+	/** Set while a change is being mirrored to the other side, so the mirror does not echo back. */
+	private syncing = false;
 
 	constructor(
 		readonly tenantId: string,
@@ -74,6 +79,9 @@ export class DefenderStore {
 	) {
 		this.rng = new SeededRandom(generatorSeed + 31337);
 		this.generator = new IncidentGenerator(generatorSeed + 4099, sentinel.store().workspace);
+		sentinel.store().changeListeners.push((record, change) => {
+			if (change.kind === 'updated') this.fromSentinel(record, change.actor);
+		});
 	}
 
 	all(): IncidentRecord[] {
@@ -183,6 +191,7 @@ export class DefenderStore {
 		props.providerName = 'Microsoft XDR';
 		props.providerIncidentId = id;
 		props.additionalData.providerIncidentUrl = record.incident.incidentWebUrl;
+		this.twins.set(id, live.incident.name);
 		return record;
 	}
 
@@ -211,6 +220,70 @@ export class DefenderStore {
 				alert.lastUpdateDateTime = incident.lastUpdateDateTime;
 			}
 		}
+		this.toSentinel(record, by);
+	}
+
+	/**
+	 * A twin's Sentinel incident follows its Defender incident (the two portals sync an onboarded workspace's
+	 * incidents both ways): title, severity, status, owner (by UPN, when Sentinel knows the user), classification.
+	 */
+	private toSentinel(record: IncidentRecord, by: DefenderActor): void {
+		const name = this.twins.get(record.incident.id);
+		const live = name ? this.sentinel.store().find(name) : undefined;
+		if (!live || this.syncing) return;
+		const incident = record.incident;
+		const props = live.incident.properties;
+		const change: Partial<IncidentSeed> = {};
+		if (props.title !== incident.displayName) change.title = incident.displayName;
+		const severity = sentinelSeverity(incident.severity);
+		if (severity && props.severity !== severity) change.severity = severity;
+		const status = incident.status === 'resolved' ? 'Closed' : incident.status === 'inProgress' ? 'Active' : incident.status === 'active' ? 'New' : undefined;
+		if (status && props.status !== status) change.status = status;
+		const owner = incident.assignedTo ? this.sentinel.store().findUserByName(incident.assignedTo, incident.assignedTo) : undefined;
+		if (owner && props.owner.objectId !== owner.objectId) change.ownerObjectId = owner.objectId;
+		if (!incident.assignedTo && props.owner.objectId) change.ownerObjectId = null;
+		const classification = SENTINEL_CLASSIFICATION[incident.classification];
+		if (status === 'Closed' || props.status === 'Closed') {
+			if (classification && props.classification !== classification) change.classification = classification;
+			if (incident.resolvingComment && props.classificationComment !== incident.resolvingComment) change.classificationComment = incident.resolvingComment;
+		}
+		if (!Object.keys(change).length) return;
+		this.syncing = true;
+		try {
+			this.sentinel.store().applyChange(live, change, actorOf(by));
+		} finally {
+			this.syncing = false;
+		}
+	}
+
+	/** A twin's Defender incident follows changes made on the Sentinel side (an analyst, a playbook, the Sentinel node). */
+	private fromSentinel(live: SentinelRecord, actor: Actor): void {
+		if (this.syncing) return;
+		const id = [...this.twins].find(([, name]) => name === live.incident.name)?.[0];
+		const record = id ? this.records.get(id) : undefined;
+		if (!record) return;
+		const props = live.incident.properties;
+		const incident = record.incident;
+		const patch: IncidentPatch = {};
+		if (incident.displayName !== props.title) patch.displayName = props.title;
+		if (incident.severity !== defenderSeverity(props.severity)) patch.severity = defenderSeverity(props.severity);
+		if (incident.status !== defenderIncidentStatus(props.status)) patch.status = defenderIncidentStatus(props.status);
+		const assignedTo = props.owner.userPrincipalName ?? props.owner.email ?? null;
+		if (incident.assignedTo !== assignedTo) patch.assignedTo = assignedTo;
+		if (props.status === 'Closed') {
+			const classification = defenderClassification(props.classification);
+			if (incident.classification !== classification) {
+				patch.classification = classification;
+				patch.determination = defenderDetermination(props.classification, props.classificationReason);
+			}
+		}
+		if (!Object.keys(patch).length) return;
+		this.syncing = true;
+		try {
+			this.patchIncident(record, patch, actor.name);
+		} finally {
+			this.syncing = false;
+		}
 	}
 
 	/** Merges an alert change; when every alert of its incident is resolved, the incident is resolved too. */
@@ -226,6 +299,7 @@ export class DefenderStore {
 			record.incident.status = 'resolved';
 			record.incident.lastModifiedBy = by;
 			record.incident.lastUpdateDateTime = this.later(record.incident.lastUpdateDateTime, now);
+			this.toSentinel(record, by);
 		}
 	}
 
@@ -382,6 +456,22 @@ export class DefenderStore {
 			systemTags: [],
 		};
 	}
+}
+
+const SENTINEL_CLASSIFICATION: Partial<Record<string, IncidentClassification>> = {
+	truePositive: 'TruePositive',
+	falsePositive: 'FalsePositive',
+	informationalExpectedActivity: 'BenignPositive',
+	unknown: 'Undetermined',
+};
+
+function sentinelSeverity(severity: string): IncidentSeverity | undefined {
+	return ({ high: 'High', medium: 'Medium', low: 'Low', informational: 'Informational' } as Record<string, IncidentSeverity>)[severity];
+}
+
+/** An analyst signs as a UPN; an app by its display name. */
+function actorOf(by: DefenderActor): Actor {
+	return { name: by, type: by.includes('@') ? 'User' : 'Application' };
 }
 
 function copy<T>(value: T): T {
