@@ -161,6 +161,14 @@ export const triggerProperties: INodeProperties[] = [
 				description: 'Comma-separated. Skip incidents whose alerts all come from these products.',
 			},
 			{
+				displayName: 'Skip Incidents Paged From Defender XDR',
+				name: 'skipDefenderXdrIncidents',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to skip incidents that Microsoft Defender XDR also has (provider Microsoft XDR / Microsoft 365 Defender with a provider incident ID), because the Microsoft Defender XDR Trigger pages them. Turn on only when a Defender XDR workflow runs beside this one: each incident then pages once.',
+			},
+			{
 				displayName: 'Exclude Titles Containing',
 				name: 'excludeTitles',
 				type: 'string',

@@ -84,6 +84,19 @@ function stormCutoff(settings: TriggerSettings, emissions: Emission[]): number {
 	const firstOther = emissions.findIndex((emission) => severityRank(emission.incident.properties.severity) !== 0);
 	return firstOther < 0 ? emissions.length : firstOther;
 }
+/**
+ * Provider names Sentinel gives an incident that Microsoft Defender XDR owns: one synced from Defender XDR, or any
+ * incident of a workspace onboarded to the Defender portal (the portal shows "Microsoft Defender XDR"; the API has
+ * said "Microsoft 365 Defender" and "Microsoft XDR"). With a provider incident ID, Defender XDR's own incident.
+ */
+const DEFENDER_XDR_PROVIDERS = new Set(['microsoft xdr', 'microsoft defender xdr', 'microsoft 365 defender']);
+
+/** Whether the Microsoft Defender XDR Trigger sees this incident too (as Defender XDR incident providerIncidentId). */
+export function isDefenderXdrTwin(incident: RawIncident): boolean {
+	const { providerName, providerIncidentId } = incident.properties;
+	return !!providerIncidentId && DEFENDER_XDR_PROVIDERS.has(String(providerName ?? '').trim().toLowerCase());
+}
+
 /** Unconfirmed deliveries re-checked per poll at most (one incident read each, plus its comments if configured). */
 const MAX_RECHECKS_PER_POLL = 100;
 /** Comment pages read per re-check at most (an incident holds at most 100 comments). */
@@ -166,6 +179,7 @@ function readSettings(context: IPollFunctions): TriggerSettings {
 	const options = context.getNodeParameter('options', {}) as IDataObject;
 	const excludedTitles = commaList(options.excludeTitles);
 	const excludedProducts = new Set(commaList(options.excludeProducts));
+	const skipDefenderTwins = options.skipDefenderXdrIncidents === true;
 	const maxAgeHours = Number(context.getNodeParameter('maxAgeHours', 24));
 	if (!Number.isFinite(maxAgeHours) || maxAgeHours <= 0) {
 		throw new NodeOperationError(context.getNode(), 'Maximum Age must be a positive number of hours');
@@ -184,6 +198,7 @@ function readSettings(context: IPollFunctions): TriggerSettings {
 		maxPerPoll: Math.max(0, Math.floor(Number(options.maxIncidentsPerPoll ?? 0))),
 		updates: options.updatesToEmit === 'all' ? 'all' : 'changes',
 		isExcluded: (incident) => {
+			if (skipDefenderTwins && isDefenderXdrTwin(incident)) return true;
 			const title = (incident.properties.title ?? '').toLowerCase();
 			if (excludedTitles.some((phrase) => title.includes(phrase))) return true;
 			const products = incident.properties.additionalData?.alertProductNames ?? [];

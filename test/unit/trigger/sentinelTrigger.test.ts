@@ -85,6 +85,13 @@ describe('Microsoft Sentinel Trigger', () => {
 		expect(afterExclusion).not.toContain(endpoint.name);
 	});
 
+	it('skips the incidents Defender XDR pages, only when asked', async () => {
+		const native = emu.sentinel.createIncident({ title: 'Sentinel analytics rule' });
+		const twin = emu.sentinel.createIncident({ title: 'Defender XDR incident', providerName: 'Microsoft XDR' });
+		expect(items(await trigger().poll()).map((i) => i.incidentName).sort()).toEqual([native.name, twin.name].sort());
+		expect(items(await trigger({ options: { skipDefenderXdrIncidents: true } }).poll()).map((i) => i.incidentName)).toEqual([native.name]);
+	});
+
 	it('leaves out alerts and entities when asked, and reads none', async () => {
 		emu.sentinel.createIncident();
 		const [item] = items(await trigger({ includeAlerts: false, includeEntities: false }).poll());
