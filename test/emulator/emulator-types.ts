@@ -26,6 +26,8 @@ export interface StartOptions {
 	tokenLifetimeSeconds?: number;
 	/** Generator-made incidents at start (default 0). */
 	seedIncidents?: number;
+	/** Generator-made Defender XDR incidents (Graph security API) at start (default 0); `emu.defender.seedTwinOf` adds twins of Sentinel ones. */
+	seedDefenderIncidents?: number;
 	/** Seed number of the incident generator (default 1): same number → same incidents. */
 	generatorSeed?: number;
 	/** Generate new TLS keys instead of reusing this process's set (default false; key generation is the slow part of start-up). */

@@ -119,6 +119,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 	});
 
 	if (options.seedIncidents) sentinel.seed(options.seedIncidents);
+	if (options.seedDefenderIncidents) defender.seed(options.seedDefenderIncidents);
 
 	const describe = (ws: WorkspaceInfo): WorkspaceDescriptor => ({
 		subscriptionId: ws.subscriptionId,

@@ -259,6 +259,21 @@ describe('permissions, limits and faults', () => {
 	});
 });
 
+describe('start options', () => {
+	it('seedDefenderIncidents makes generated incidents at start (control API lists them oldest first)', async () => {
+		const seeded = await startEmulator({ seedDefenderIncidents: 5, generatorSeed: 3 });
+		try {
+			const incidents = seeded.defender.incidents();
+			expect(incidents).toHaveLength(5);
+			expect(seeded.defender.alerts().length).toBeGreaterThanOrEqual(5);
+			const created = incidents.map((incident) => Date.parse(incident.createdDateTime));
+			expect(created).toEqual([...created].sort((a, b) => a - b));
+		} finally {
+			await seeded.stop();
+		}
+	});
+});
+
 describe('Defender twin of a Sentinel incident', () => {
 	it('agrees on title, severity, status, owner, alerts and evidence, and the Sentinel incident carries the Defender id', async () => {
 		const [sentinelIncident] = emu.sentinel.seed(1, { alertsPerIncident: [2, 2] });
