@@ -2,8 +2,11 @@
  * Microsoft Defender XDR node, run through n8n-core against the emulator's Graph security API: each operation's
  * exact requests (method, path, query, body) and what it outputs.
  */
+import { MicrosoftDefenderXdr } from '../../../nodes/MicrosoftDefenderXdr/MicrosoftDefenderXdr.node';
 import type { Emulator } from '../../emulator';
-import { byId, json, resetEmulator, run, startDefenderEmulator, wire } from './support';
+import { emulatorCredential } from '../../helpers/azureFixtures';
+import { PollHarness } from '../../helpers/n8nHarness';
+import { TYPE, byId, json, resetEmulator, run, startDefenderEmulator, wire } from './support';
 
 let emu: Emulator;
 beforeAll(async () => {
@@ -191,5 +194,40 @@ describe('alert', () => {
 		});
 		const expected = emu.defender.alerts().filter((alert) => alert.status === 'new' && alert.serviceSource === 'microsoftDefenderForEndpoint');
 		expect(json(result).map((item) => item.id).sort()).toEqual(expected.map((alert) => alert.id).sort());
+	});
+});
+
+describe('resource locator lists', () => {
+	const lists = () => {
+		const node = new MicrosoftDefenderXdr();
+		const harness = new PollHarness({ nodeType: node, typeName: TYPE, nodeName: 'Microsoft Defender XDR', parameters: { resource: 'incident', operation: 'get' }, credentials: { sentinelSignl4AzureApi: emulatorCredential(emu) } });
+		return { node, context: harness.loadOptionsContext() };
+	};
+
+	test('incidents: 50 a page, the next page by its nextLink, the search matched on title and ID, portal links kept', async () => {
+		const marked = emu.defender.createIncident({ displayName: 'Needle: ransomware on FIN-WS-042' });
+		const { node, context } = lists();
+		const first = await node.methods.listSearch.searchIncidents.call(context);
+		expect(first.results).toHaveLength(Math.min(50, emu.defender.incidents().length));
+		expect(first.results[0]).toMatchObject({ name: expect.stringMatching(/^#\d+ /), url: expect.stringMatching(/^https:\/\/security\.microsoft\.com\/incidents\//) });
+		const total = emu.defender.incidents().length;
+		let seen = first.results.length;
+		let token = first.paginationToken as string | undefined;
+		while (token) {
+			const page = await node.methods.listSearch.searchIncidents.call(context, undefined, token);
+			seen += page.results.length;
+			token = page.paginationToken as string | undefined;
+		}
+		expect(seen).toBe(total);
+		const found: string[] = [];
+		for (let page = await node.methods.listSearch.searchIncidents.call(context, 'needle'); ; ) {
+			found.push(...page.results.map((result) => String(result.value)));
+			if (!page.paginationToken) break;
+			page = await node.methods.listSearch.searchIncidents.call(context, 'needle', page.paginationToken as string);
+		}
+		expect(found).toEqual([marked.id]);
+		const alerts = await node.methods.listSearch.searchAlerts.call(context);
+		expect(alerts.results.length).toBe(Math.min(50, emu.defender.alerts().length));
+		expect(wire(emu)[0]).toEqual({ method: 'GET', path: '/v1.0/security/incidents', query: { $top: '50' } });
 	});
 });
