@@ -313,6 +313,10 @@ export class DefenderStore {
 		record.incident.lastUpdateDateTime = this.later(record.incident.lastUpdateDateTime, now);
 	}
 
+	touchAlert(alert: DefenderAlert, now = new Date()): void {
+		alert.lastUpdateDateTime = this.later(alert.lastUpdateDateTime, now);
+	}
+
 	api(grantRoles: (objectId: string, roles: string[]) => void): DefenderApi {
 		const required = (id: string) => {
 			const record = this.records.get(id);
@@ -349,7 +353,7 @@ export class DefenderStore {
 			addComment: (target, id, comment, by = DEFAULT_ANALYST) => {
 				if (target === 'alert') {
 					const alert = requiredAlert(id);
-					alert.lastUpdateDateTime = this.later(alert.lastUpdateDateTime, new Date());
+					this.touchAlert(alert);
 					return copy(this.addComment(alert.comments, comment, by));
 				}
 				const record = required(id);

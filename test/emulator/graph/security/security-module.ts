@@ -264,7 +264,7 @@ export class GraphSecurityModule implements ServiceModule {
 		if (!alert) return notFound(ctx, 'alert', ctx.params.id);
 		const text = readComment(ctx);
 		if (typeof text !== 'string') return text;
-		alert.lastUpdateDateTime = new Date(Math.max(Date.now(), Date.parse(alert.lastUpdateDateTime) + 1)).toISOString().replace(/\.(\d{3})Z$/, '.$10000Z');
+		this.store.touchAlert(alert);
 		return commentList(ctx, this.store.addComment(alert.comments, text, caller.appDisplayName));
 	}
 
@@ -408,8 +408,8 @@ function notFound(ctx: RequestContext, type: 'incident' | 'alert', id: string): 
 	return graphError(ctx, 404, 'NotFound', `The ${type} with id '${id}' was not found.`);
 }
 
+/** Graph's response headers (request-id, client-request-id, …): the ones graph-module's graphError sets, without its body. */
 function graphHeaders(ctx: RequestContext): Record<string, string> {
-	// graphError builds the same headers; take them from an error answer's headers without its body.
 	const { headers } = graphError(ctx, 200, '', '');
 	const out: Record<string, string> = {};
 	for (const [key, value] of Object.entries(headers ?? {})) if (key !== 'content-type') out[key] = String(value);
