@@ -75,7 +75,10 @@ interface GraphPage {
 	'@odata.nextLink'?: string | null;
 }
 
-/** Reads a listing from its first request (or a nextLink) for at most `maxPages` pages. */
+/**
+ * Reads a listing from its first request (or a saved nextLink) for at most `maxPages` pages, and hands back the
+ * nextLink it stopped at (the transport's `graphPages` follows links but does not give the one left unread).
+ */
 async function readPages(
 	session: AzureSession,
 	first: { path: string; qs: Record<string, string | number> } | { url: string },

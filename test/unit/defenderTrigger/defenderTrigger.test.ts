@@ -181,6 +181,28 @@ describe('Microsoft Defender XDR Trigger', () => {
 		expect(await node.poll()).toBeNull();
 	});
 
+	it('honours Retry-After mid-listing; a throttled poll fails whole, keeps its cursor, and the next one emits each once', async () => {
+		emu.defender.seed(120, 60);
+		const node = trigger({ incidentStatuses: [] });
+		emu.faults.add({ route: 'graph.security.incidents.list', kind: 'status', status: 429, retryAfterSeconds: 1, skip: 1, times: 1 });
+		const first = ids(await node.poll());
+		expect(new Set(first).size).toBe(120);
+		const throttled = lists('graph.security.incidents.list').filter((r) => r.status === 429);
+		expect(throttled).toHaveLength(1);
+
+		const cursorBefore = cursorOf(node);
+		emu.defender.seed(60, 1);
+		// Graph asks for longer than the transport waits: the poll fails with the wait named, the cursor stays.
+		const faultId = emu.faults.add({ route: 'graph.security.incidents.list', kind: 'status', status: 429, retryAfterSeconds: 120, skip: 1, times: Infinity });
+		await expect(node.poll()).rejects.toThrow(/throttling requests \(429\) and asked to wait 120 s/);
+		expect(cursorOf(node)).toEqual(cursorBefore);
+		emu.faults.remove(faultId);
+		const second = ids(await node.poll());
+		expect(second).toHaveLength(60);
+		expect(second.filter((id) => first.includes(id))).toEqual([]);
+		expect(await node.poll()).toBeNull();
+	});
+
 	it('Fetch Test Event returns the newest matching incident and leaves the cursor alone', async () => {
 		emu.defender.createIncident({ displayName: 'older', severity: 'high', createdDateTime: hoursAgo(2), lastUpdateDateTime: hoursAgo(2) });
 		const newest = emu.defender.createIncident({ displayName: 'newest', severity: 'high', createdDateTime: hoursAgo(1), lastUpdateDateTime: hoursAgo(1) });
