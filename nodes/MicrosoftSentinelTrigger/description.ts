@@ -161,14 +161,6 @@ export const triggerProperties: INodeProperties[] = [
 				description: 'Comma-separated. Skip incidents whose alerts all come from these products.',
 			},
 			{
-				displayName: 'Skip Incidents Paged From Defender XDR',
-				name: 'skipDefenderXdrIncidents',
-				type: 'boolean',
-				default: false,
-				description:
-					'Whether to skip incidents that Microsoft Defender XDR also has (provider Microsoft XDR / Microsoft 365 Defender with a provider incident ID), because the Microsoft Defender XDR Trigger pages them. Turn on only when a Defender XDR workflow runs beside this one: each incident then pages once.',
-			},
-			{
 				displayName: 'Exclude Titles Containing',
 				name: 'excludeTitles',
 				type: 'string',
@@ -184,6 +176,14 @@ export const triggerProperties: INodeProperties[] = [
 				default: 0,
 				description:
 					'Emit at most this many incidents per poll (0 = no limit, the default); the rest follow on the next poll. Incidents are emitted most severe first, oldest first within a severity, so a limit keeps the most severe.',
+			},
+			{
+				displayName: 'Skip Incidents Paged From Defender XDR',
+				name: 'skipDefenderXdrIncidents',
+				type: 'boolean',
+				default: false,
+				description:
+					'Whether to skip incidents that Microsoft Defender XDR also has (provider Microsoft XDR / Microsoft 365 Defender with a provider incident ID), because the Microsoft Defender XDR Trigger pages them. Turn on only when a Defender XDR workflow runs beside this one: each incident then pages once.',
 			},
 			{
 				displayName: 'Updates to Emit',
