@@ -58,6 +58,8 @@ export const MAX_RETRY_AFTER_MS = 30_000;
 /** All waits of one call together, so a throttled item cannot hold an execution for minutes. */
 export const MAX_TOTAL_WAIT_MS = 60_000;
 const BACKOFF_MS = [1000, 2000, 4000];
+/** No answer within this long counts as a timed-out connection (retried like one, never for a POST). */
+export const REQUEST_TIMEOUT_MS = 60_000;
 /** Socket failures after which the request may have reached Graph. */
 const RETRYABLE_NETWORK_CODES = ['ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EAI_AGAIN', 'ENOTFOUND', 'ECONNREFUSED', 'REQUEST_SEND_ERROR'];
 /** Socket failures that prove the request never left this host (safe to repeat even for a POST). */
@@ -155,7 +157,9 @@ export async function graphRequest<T = IDataObject>(session: AzureSession, reque
 	const client = await clientFor(session);
 	let waitedMs = 0;
 	for (let attempt = 0; ; attempt++) {
-		const pipelineRequest = sdk.createPipelineRequest({ url, method: request.method });
+		// AbortSignal.timeout, not the SDK's `timeout` option: its timer outlives a dropped connection and keeps the
+		// process alive; this one does not.
+		const pipelineRequest = sdk.createPipelineRequest({ url, method: request.method, abortSignal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
 		pipelineRequest.headers.set('accept', 'application/json');
 		if (request.body !== undefined) {
 			pipelineRequest.headers.set('content-type', 'application/json');
@@ -176,7 +180,8 @@ export async function graphRequest<T = IDataObject>(session: AzureSession, reque
 			failure = new GraphResponseError(response.status, error.code ?? '', askedMs, error.message);
 			if (!mayRetry(request.method, response.status)) throw failure;
 		} else {
-			const code = (outcome.error as { code?: unknown }).code;
+			const aborted = (outcome.error as { name?: unknown }).name === 'AbortError';
+			const code = aborted ? 'ETIMEDOUT' : (outcome.error as { code?: unknown }).code;
 			const statusCode = (outcome.error as { statusCode?: unknown }).statusCode;
 			// Identity (token) errors and anything that is not a socket failure go to the error mapper as they are.
 			if (typeof code !== 'string' || statusCode !== undefined || !RETRYABLE_NETWORK_CODES.includes(code)) throw outcome.error;
