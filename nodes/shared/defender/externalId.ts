@@ -64,12 +64,14 @@ export function parseDefenderExternalId(externalId: unknown): DefenderRef | unde
 type Json = Record<string, unknown>;
 
 /**
- * The kind of a Defender XDR item: a Graph security incident (`incidentWebUrl` + `displayName`, as the Microsoft
+ * The kind of a Defender XDR item: as the Microsoft Defender XDR Trigger labels it (`source`, `kind`), else a Graph security incident (`incidentWebUrl` + `displayName`, as the Microsoft
  * Defender XDR Trigger and node emit it) or an alerts_v2 alert (`alertWebUrl` + `title`). Sentinel items
  * (`incidentName`) are never taken for Defender ones.
  */
 export function defenderKindOf(item: Json): DefenderKind | undefined {
 	if (typeof item.incidentName === 'string') return undefined;
+	// The Microsoft Defender XDR Trigger says what it emitted.
+	if (item.source === 'defenderXdr' && (item.kind === 'incident' || item.kind === 'alert')) return item.kind;
 	const odataType = typeof item['@odata.type'] === 'string' ? (item['@odata.type'] as string) : '';
 	if (odataType.endsWith('security.incident') || (typeof item.incidentWebUrl === 'string' && typeof item.displayName === 'string' && item.alertWebUrl === undefined)) {
 		return 'incident';
