@@ -6,7 +6,7 @@ import {
 	type IPollFunctions,
 } from 'n8n-workflow';
 
-import { testAzureCredential } from '../shared/methods/testAzureCredential';
+import { testAzureGraphCredential } from '../shared/methods/testAzureCredential';
 import { triggerProperties } from './description';
 import { pollDefender } from './poll';
 
@@ -23,12 +23,13 @@ export class MicrosoftDefenderXdrTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
-		credentials: [{ name: 'sentinelSignl4AzureApi', required: true, testedBy: 'sentinelSignl4AzureApiTest' }],
+		// The Graph test: it names a missing Graph application permission and admin consent before a poll fails on it.
+		credentials: [{ name: 'sentinelSignl4AzureApi', required: true, testedBy: 'sentinelSignl4AzureGraphTest' }],
 		properties: triggerProperties,
 	};
 
 	methods = {
-		credentialTest: { sentinelSignl4AzureApiTest: testAzureCredential },
+		credentialTest: { sentinelSignl4AzureGraphTest: testAzureGraphCredential },
 	};
 
 	async poll(this: IPollFunctions): Promise<INodeExecutionData[][] | null> {
