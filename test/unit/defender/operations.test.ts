@@ -177,6 +177,10 @@ describe('alert', () => {
 			{ method: 'POST', path: `${path}/comments`, query: {}, body: { '@odata.type': 'microsoft.graph.security.alertComment', comment: 'Closed in SIGNL4' } },
 		]);
 		expect(emu.defender.alert(alert.id)).toMatchObject({ status: 'resolved', assignedTo: 'analyst@contoso.com' });
+		emu.clearRequests();
+		await run(emu, 'alert', 'update', { alert: byId(alert.id), updateFields: { unassign: true, assignedTo: 'ignored@contoso.com' } });
+		expect(wire(emu)).toEqual([{ method: 'PATCH', path, query: {}, body: { assignedTo: null } }]);
+		expect(emu.defender.alert(alert.id)?.assignedTo).toBeNull();
 	});
 
 	test('Get Many filters by service source and status with $top=2000', async () => {

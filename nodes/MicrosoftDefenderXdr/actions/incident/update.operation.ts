@@ -48,7 +48,8 @@ export function plainChanges(fields: UpdateFields): IDataObject {
 	if (fields.status) changes.status = fields.status;
 	if (fields.classification) changes.classification = fields.classification;
 	if (fields.determination) changes.determination = fields.determination;
-	if (fields.unassign) changes.assignedTo = '';
+	// Graph's "no owner" is null (assignedTo is a nullable Edm.String).
+	if (fields.unassign) changes.assignedTo = null;
 	else if (fields.assignedTo?.trim()) changes.assignedTo = fields.assignedTo.trim();
 	return changes;
 }
