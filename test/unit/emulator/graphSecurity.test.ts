@@ -141,6 +141,16 @@ describe('incidents', () => {
 		expectGraphError(await graph('POST', '/security/incidents/999999/comments', { comment: 'x' }), 404, 'NotFound');
 	});
 
+	it('a new alert correlated into an incident shows under $expand=alerts and moves the incident\'s lastUpdateDateTime', async () => {
+		const incident = emu.defender.createIncident({ alerts: [{}] });
+		const added = emu.defender.addAlert(incident.id, { serviceSource: 'microsoftDefenderForOffice365', title: 'Phish delivered' });
+		const read = (await graph('GET', `/security/incidents/${incident.id}?$expand=alerts`)).json as { lastUpdateDateTime: string; alerts: Json[] };
+		expect(read.alerts.map((alert) => alert.id)).toEqual(expect.arrayContaining([added.id]));
+		expect(read.alerts).toHaveLength(2);
+		expect(added).toMatchObject({ incidentId: incident.id, title: 'Phish delivered', serviceSource: 'microsoftDefenderForOffice365' });
+		expect(Date.parse(read.lastUpdateDateTime)).toBeGreaterThan(Date.parse(incident.lastUpdateDateTime));
+	});
+
 	it('an analyst edit (control API) bumps lastUpdateDateTime and shows in the next read', async () => {
 		const incident = emu.defender.createIncident({ status: 'active' });
 		const edited = emu.defender.updateIncident(incident.id, { status: 'inProgress', assignedTo: 'mei.tanaka@contoso.com' });

@@ -36,6 +36,8 @@ export interface DefenderApi {
 	/** "An analyst edited the incident in the portal": merges the fields and bumps lastUpdateDateTime. */
 	updateIncident(id: string, patch: IncidentPatch, by?: DefenderActor): DefenderIncident;
 	updateAlert(id: string, patch: AlertPatch, by?: DefenderActor): DefenderAlert;
+	/** A new alert correlated into an existing incident (generated unless the seed says otherwise); the incident's lastUpdateDateTime moves. */
+	addAlert(incidentId: string, seed?: Partial<DefenderAlertSeed>): DefenderAlert;
 	/** A comment on an incident (`target: 'incident'`) or an alert; returns the whole comment list. */
 	addComment(target: 'incident' | 'alert', id: string, comment: string, by?: DefenderActor): AlertComment[];
 	/**
@@ -348,6 +350,17 @@ export class DefenderStore {
 			updateAlert: (id, patch, by = DEFAULT_ANALYST) => {
 				const alert = requiredAlert(id);
 				this.patchAlert(alert, patch, by);
+				return copy(alert);
+			},
+			addAlert: (incidentId, seed = {}) => {
+				const record = required(incidentId);
+				const now = new Date();
+				const alert = this.generatedAlert({ createdDateTime: now.toISOString(), ...seed }, now, record.incident.status === 'resolved' ? 'Closed' : record.incident.status === 'inProgress' ? 'Active' : 'New');
+				alert.incidentId = record.incident.id;
+				alert.incidentWebUrl = record.incident.incidentWebUrl;
+				this.alertsById.set(alert.id, alert);
+				record.alertIds.push(alert.id);
+				this.touch(record, now);
 				return copy(alert);
 			},
 			addComment: (target, id, comment, by = DEFAULT_ANALYST) => {
