@@ -15,8 +15,9 @@ export const paths = {
 };
 
 /**
- * Page sizes: Graph caps `$top` at 50 for incidents and 2,000 for alerts_v2 (Microsoft Graph docs, "List incidents"
- * and "List alerts_v2", optional query parameters).
+ * Page sizes. Graph's v1.0 reference ("List incidents", "List alerts_v2") lists `$top` without a maximum; 50 for
+ * incidents and 2,000 for alerts are the limits the issue's wire notes give and the emulator enforces (a larger
+ * `$top` is a 400 there). Every page after the first comes from `@odata.nextLink`.
  */
 export const MAX_TOP = { incident: 50, alert: 2000 } as const;
 /** Listings stop after this many pages (5,000 incidents at 50 a page): narrow the filters for more. */
