@@ -62,6 +62,14 @@ test('429 on a read is waited out as Retry-After asks; a wait longer than the ca
 	expect(graphRequests(emu)).toHaveLength(1);
 });
 
+test('a read whose connection dropped is sent again', async () => {
+	const incident = emu.defender.createIncident({});
+	emu.faults.add({ route: 'graph.security.incidents.get', kind: 'drop', times: 1 });
+	const result = await run(emu, 'incident', 'get', { incident: byId(incident.id) });
+	expect(result.error).toBeUndefined();
+	expect(graphRequests(emu).map((request) => request.status)).toEqual([0, 200]);
+});
+
 test('PATCH is repeated after a 503 (it sends the same values again)', async () => {
 	const alert = emu.defender.alerts(emu.defender.createIncident({}).id)[0];
 	emu.faults.add({ route: 'graph.security.alerts.update', kind: 'status', status: 503, retryAfterSeconds: 0, times: 1 });
