@@ -17,6 +17,7 @@ import { Directory, normaliseResource } from './entra/directory';
 import { EntraModule } from './entra/entra-module';
 import { GraphDirectory } from './graph/graph-directory';
 import { GraphModule } from './graph/graph-module';
+import { defenderControlRoutes } from './graph/security/control-routes';
 import { DefenderStore } from './graph/security/defender-store';
 import { GraphSecurityModule, SECURITY_REQUEST_LIMIT, SECURITY_REQUEST_WINDOW_SECONDS } from './graph/security/security-module';
 import { graphRolesOf, SECURITY_ROLES, setSecurityRoles } from './graph/security/security-roles';
@@ -112,7 +113,7 @@ export async function startEmulator(options: StartOptions = {}): Promise<Emulato
 		keyPem: tls.server.keyPem,
 		certPem: tls.server.certPem,
 		routes: modules.flatMap((module) => module.routes()),
-		controlRoutes: [...controlRoutes(() => emulator as Emulator), ...ingestionControlRoutes(ingestion)],
+		controlRoutes: [...controlRoutes(() => emulator as Emulator), ...ingestionControlRoutes(ingestion), ...defenderControlRoutes(() => (emulator as Emulator).defender)],
 		unmatched: (ctx, match) => arm.unmatched(ctx, match),
 		faults,
 		log,

@@ -269,6 +269,29 @@ describe('permissions, limits and faults', () => {
 	});
 });
 
+describe('control API over HTTPS (/_emulator/defender)', () => {
+	it('creates, edits, comments, adds alerts, makes twins and sets roles like emu.defender', async () => {
+		const created = await request(emu, 'POST', '/_emulator/defender/incidents', { body: { displayName: 'From the control API', severity: 'high' } });
+		expect(created.status).toBe(201);
+		const id = (created.json as { id: string }).id;
+		expect(emu.defender.incident(id)).toMatchObject({ displayName: 'From the control API', severity: 'high' });
+		const edited = await request(emu, 'PATCH', `/_emulator/defender/incidents/${id}`, { body: { status: 'inProgress', by: 'kai@contoso.com' } });
+		expect(edited.json).toMatchObject({ status: 'inProgress', lastModifiedBy: 'kai@contoso.com' });
+		expect((await request(emu, 'POST', `/_emulator/defender/incidents/${id}/comments`, { body: { comment: 'via HTTP' } })).json).toMatchObject({ value: [{ comment: 'via HTTP' }] });
+		expect((await request(emu, 'POST', `/_emulator/defender/incidents/${id}/alerts`, { body: { title: 'Second' } })).status).toBe(201);
+		expect(emu.defender.alerts(id)).toHaveLength(2);
+		expect((await request(emu, 'GET', '/_emulator/defender/incidents/424242')).status).toBe(404);
+		const sentinelIncident = emu.sentinel.createIncident({ title: 'Twin over HTTP' });
+		const twin = await request(emu, 'POST', '/_emulator/defender/twins', { body: { sentinelIncidentName: sentinelIncident.name } });
+		expect(twin.json).toMatchObject({ displayName: 'Twin over HTTP' });
+		const other = emu.identity.addPrincipal('http roles');
+		expect((await request(emu, 'PUT', `/_emulator/defender/roles/${other.objectId}`, { body: { roles: ['SecurityAlert.Read.All'] } })).status).toBe(200);
+		const otherToken = (await secretCredential(emu, { clientId: other.clientId, clientSecret: other.clientSecret }).getToken(GRAPH_SCOPE)).token;
+		expect((await graph('GET', '/security/alerts_v2?$top=1', undefined, { token: otherToken })).status).toBe(200);
+		expect((await graph('GET', '/security/incidents?$top=1', undefined, { token: otherToken })).status).toBe(403);
+	});
+});
+
 describe('start options', () => {
 	it('seedDefenderIncidents makes generated incidents at start (control API lists them oldest first)', async () => {
 		const seeded = await startEmulator({ seedDefenderIncidents: 5, generatorSeed: 3 });
