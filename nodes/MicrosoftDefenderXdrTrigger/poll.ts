@@ -100,6 +100,10 @@ async function readPages(
 	}
 }
 
+function sameOrigin(link: string, endpoint: string): boolean {
+	return URL.canParse(link) && URL.canParse(endpoint) && new URL(link).origin === new URL(endpoint).origin;
+}
+
 /** The incidents that pass the client-side filter (service sources of their alerts); alerts are filtered by Graph. */
 function clientSideMatch(settings: TriggerSettings, item: GraphSecurityItem): boolean {
 	return settings.resource === 'alerts' || matchesServiceSources(item.alerts, settings.filters.serviceSources);
@@ -148,7 +152,8 @@ export async function pollDefender(this: IPollFunctions): Promise<INodeExecution
 		let listing: { items: GraphSecurityItem[]; nextLink?: string; pages: number } | undefined;
 		let sweep = false;
 		let startedAt = nowMs;
-		if (state.resume && state.resume.key === key) {
+		// A saved nextLink is used only for the same filters and on the Graph endpoint the credential names now.
+		if (state.resume && state.resume.key === key && sameOrigin(state.resume.link, session.endpoints.graph)) {
 			try {
 				listing = await readPages(session, { url: state.resume.link }, MAX_PAGES_PER_POLL);
 				sweep = state.resume.sweep;

@@ -8,7 +8,7 @@ import type { IDataObject, INodeExecutionData, INodeParameters } from 'n8n-workf
 
 import { clearAzureSessions } from '../../../nodes/shared/azure/credential';
 import { MicrosoftDefenderXdrTrigger } from '../../../nodes/MicrosoftDefenderXdrTrigger/MicrosoftDefenderXdrTrigger.node';
-import { LOOKBACK_MS, severityRank, stateFigures, type CursorState } from '../../../nodes/MicrosoftDefenderXdrTrigger/cursor';
+import { LOOKBACK_MS, baseFilterTerms, severityRank, stateFigures, type CursorState } from '../../../nodes/MicrosoftDefenderXdrTrigger/cursor';
 import { MAX_PAGES_PER_POLL, PAGE_SIZE } from '../../../nodes/MicrosoftDefenderXdrTrigger/poll';
 import { startEmulator, type Emulator } from '../../emulator';
 import { emulatorCredential, hoursAgo } from '../../helpers/azureFixtures';
@@ -109,6 +109,15 @@ describe('Microsoft Defender XDR Trigger', () => {
 		expect(alert.alerts).toBeUndefined();
 		expect(lists('graph.security.alerts.list')[0].query.$filter).toContain("serviceSource eq 'microsoftDefenderForIdentity'");
 		expect(await node.poll()).toBeNull();
+
+		// Alert IDs are long strings: what the state costs per alert.
+		emu.defender.seed(100, 60);
+		const all = trigger({ watch: 'alerts', alertStatuses: [] });
+		const emitted = ids(await all.poll());
+		const figures = stateFigures(cursorOf(all));
+		console.log(`Defender alerts: ${emitted.length} emitted, state ${figures.remembered} IDs in ${figures.bytes} bytes (${Math.round(figures.bytes / figures.remembered)} bytes an alert)`);
+		expect(figures.remembered).toBe(emu.defender.alerts().length);
+		expect(new Set(emitted).size).toBe(emitted.length);
 	});
 
 	it('a burst of 500 incidents over several pages and polls: each once, most severe first in each poll, state bounded', async () => {
@@ -179,6 +188,16 @@ describe('Microsoft Defender XDR Trigger', () => {
 		expect(cursorOf(node).resume).toBeUndefined();
 		expect(cursorOf(node).watermark).toBeDefined();
 		expect(await node.poll()).toBeNull();
+
+		// A saved link on another host (the credential's Graph endpoint changed) is not followed: the listing starts again.
+		const moved = JSON.parse(JSON.stringify(node.staticData)) as IDataObject;
+		const cursor = (moved['node:Microsoft Defender XDR Trigger'] as { cursor: CursorState }).cursor;
+		// Same filters (so only the host differs); followed, the transport would refuse the link and fail the poll.
+		const key = baseFilterTerms('incidents', { statuses: [], severities: ['high', 'medium', 'low', 'informational'], serviceSources: [], maxAgeHours: 24 }).join(' and ');
+		cursor.resume = { link: 'https://graph.example.invalid/v1.0/security/incidents?$skip=50', highest: 0, sweep: false, key, startedAt: Date.now() };
+		const listsBefore = lists('graph.security.incidents.list').length;
+		expect(await trigger({ incidentStatuses: [] }, { staticData: moved }).poll()).toBeNull();
+		expect(lists('graph.security.incidents.list').length).toBeGreaterThan(listsBefore);
 	});
 
 	it('honours Retry-After mid-listing; a throttled poll fails whole, keeps its cursor, and the next one emits each once', async () => {
