@@ -140,17 +140,21 @@ export class GraphSecurityModule implements ServiceModule {
 		return check.token;
 	}
 
-	/** 403 names the application permissions the call needs (the wording of Graph's answer is not documented; the code is `Forbidden`). */
+	/**
+	 * 403 as Graph words it (seen in the wild, e.g. KelvinTegelaar/CIPP#1085, wazuh/wazuh-documentation#7300):
+	 * `Forbidden`, "Missing application roles. API required roles: <any one of>, application roles: <the token's>."
+	 * Reading alerts_v2 accepts the incident permissions too (that message lists all four); writes need the
+	 * entity's own ReadWrite.All (assumed for alerts: the v1.0 "Update alert" page lists only SecurityAlert.ReadWrite.All).
+	 */
 	private authorize(ctx: RequestContext, caller: IssuedToken, permission: Permission, write: boolean): HttpResponse | undefined {
 		const roles = caller.roles ?? [];
-		const accepted = write ? [`${permission}.ReadWrite.All`] : [`${permission}.Read.All`, `${permission}.ReadWrite.All`];
+		const accepted = write
+			? [`${permission}.ReadWrite.All`]
+			: permission === 'SecurityAlert'
+				? ['SecurityAlert.Read.All', 'SecurityAlert.ReadWrite.All', 'SecurityIncident.Read.All', 'SecurityIncident.ReadWrite.All']
+				: ['SecurityIncident.Read.All', 'SecurityIncident.ReadWrite.All'];
 		if (accepted.some((role) => roles.includes(role))) return undefined;
-		return graphError(
-			ctx,
-			403,
-			'Forbidden',
-			`Missing application roles. API required roles: ${accepted.join(', ')}. Application roles: ${roles.length ? roles.join(', ') : '(none)'}.`,
-		);
+		return graphError(ctx, 403, 'Forbidden', `Missing application roles. API required roles: ${accepted.join(',')}, application roles: ${roles.join(',')}.`);
 	}
 
 	// ---- incidents ----
