@@ -308,7 +308,7 @@ export class GraphSecurityModule implements ServiceModule {
 		}
 		const top = ctx.query.$top === undefined ? maxTop : Number(ctx.query.$top);
 		if (!Number.isInteger(top) || top < 0) return graphError(ctx, 400, 'BadRequest', `Invalid value '${ctx.query.$top}' for query option '$top'. The value must be a non-negative integer.`);
-		if (top > maxTop) return graphError(ctx, 400, 'BadRequest', `The limit of '${maxTop}' for Top query has been exceeded. The value from the incoming request is '${top}'.`);
+		if (top > maxTop) return graphError(ctx, 400, 'BadRequest', `The query specified in the URI is not valid. The limit of '${maxTop}' for Top query has been exceeded. The value from the incoming request is '${top}'.`);
 		const skip = ctx.query.$skip === undefined ? 0 : Number(ctx.query.$skip);
 		if (!Number.isInteger(skip) || skip < 0) return graphError(ctx, 400, 'BadRequest', `Invalid value '${ctx.query.$skip}' for query option '$skip'. The value must be a non-negative integer.`);
 		if (ctx.query.$count !== undefined && !['true', 'false'].includes(ctx.query.$count.toLowerCase())) {
