@@ -87,6 +87,7 @@ describe('incidents', () => {
 			pages++;
 			if (page['@odata.nextLink']) {
 				expect(page['@odata.nextLink'].startsWith(`${emu.url}/v1.0/security/incidents?`)).toBe(true);
+				expect(page['@odata.nextLink']).toContain(`$skip=${pages * 3}`);
 				url = page['@odata.nextLink'].slice(`${emu.url}/v1.0`.length);
 			} else url = undefined;
 		}

@@ -323,11 +323,10 @@ export class GraphSecurityModule implements ServiceModule {
 		const body: Record<string, unknown> = { '@odata.context': `${ctx.origin}${V1}/$metadata#${context}` };
 		if (ctx.query.$count?.toLowerCase() === 'true') body['@odata.count'] = page.total;
 		if (page.top > 0 && page.skip + page.top < page.total) {
-			const next = new URL(`${ctx.origin}${ctx.rawPath}`);
-			for (const [key, option] of Object.entries(ctx.query)) next.searchParams.set(key, option);
-			next.searchParams.set('$top', String(page.top));
-			next.searchParams.set('$skip', String(page.skip + page.top));
-			body['@odata.nextLink'] = next.toString();
+			// System query options keep their literal `$`, as Graph's own next links do.
+			const options = { ...ctx.query, $top: String(page.top), $skip: String(page.skip + page.top) };
+			const query = Object.entries(options).map(([key, option]) => `${encodeURIComponent(key).replace(/^%24/, '$')}=${encodeURIComponent(option)}`);
+			body['@odata.nextLink'] = `${ctx.origin}${ctx.rawPath}?${query.join('&')}`;
 		}
 		body.value = value.map((item) => this.select(ctx, item));
 		return json(200, body, graphHeaders(ctx));
