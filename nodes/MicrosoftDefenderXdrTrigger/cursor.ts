@@ -50,6 +50,10 @@ export interface CursorState {
 	resume?: { link: string; highest: number; sweep: boolean; key: string; startedAt: number };
 	/** ID → `[createdDateTime in s, lastUpdateDateTime in ms]` of every emitted item created inside the maximum age. */
 	emitted: Record<string, [number, number]>;
+	/** At-least-once delivery: ID → `[event, first emitted s, last emitted s, emissions]` not confirmed yet (`delivery.ts`). */
+	pending?: Record<string, ['c' | 'u', number, number, number]>;
+	/** Deliveries given up and not reported yet: `[ID, emissions]`. */
+	abandoned?: Array<[string, number]>;
 }
 
 /** The fields of a Graph incident or alert the cursor needs. */
@@ -118,6 +122,19 @@ export function readState(stored: unknown, scope: string): { state: CursorState;
 	if (resume && typeof resume.link === 'string' && isFiniteNumber(resume.highest) && isFiniteNumber(resume.startedAt)) {
 		const key = typeof resume.key === 'string' ? resume.key : '';
 		state.resume = { link: resume.link, highest: resume.highest, sweep: resume.sweep === true, key, startedAt: resume.startedAt };
+	}
+	if (candidate.pending && typeof candidate.pending === 'object') {
+		for (const [id, entry] of Object.entries(candidate.pending)) {
+			if (Array.isArray(entry) && entry.length === 4 && (entry[0] === 'c' || entry[0] === 'u') && entry.slice(1).every(isFiniteNumber)) {
+				state.pending = { ...state.pending, [id]: [entry[0], entry[1], entry[2], entry[3]] };
+			}
+		}
+	}
+	if (Array.isArray(candidate.abandoned)) {
+		const abandoned = candidate.abandoned.filter(
+			(entry): entry is [string, number] => Array.isArray(entry) && entry.length === 2 && typeof entry[0] === 'string' && isFiniteNumber(entry[1]),
+		);
+		if (abandoned.length) state.abandoned = abandoned;
 	}
 	if (candidate.emitted && typeof candidate.emitted === 'object') {
 		for (const [id, entry] of Object.entries(candidate.emitted)) {
@@ -212,7 +229,13 @@ export interface PollPlan<T extends CursorItem> {
 }
 
 function copyState(state: CursorState): CursorState {
-	return { ...state, emitted: { ...state.emitted }, resume: state.resume ? { ...state.resume } : undefined };
+	return {
+		...state,
+		emitted: { ...state.emitted },
+		resume: state.resume ? { ...state.resume } : undefined,
+		...(state.pending ? { pending: { ...state.pending } } : {}),
+		...(state.abandoned ? { abandoned: state.abandoned.slice() } : {}),
+	};
 }
 
 /**

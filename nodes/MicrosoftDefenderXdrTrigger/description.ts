@@ -120,6 +120,78 @@ export const triggerProperties: INodeProperties[] = [
 		default: 'created',
 	},
 	{
+		displayName: 'Delivery',
+		name: 'delivery',
+		type: 'options',
+		options: [
+			{
+				name: 'Once (At Most Once)',
+				value: 'atMostOnce',
+				description: 'Each item is emitted once; if the workflow fails for it, it is not emitted again',
+			},
+			{
+				name: 'Until Confirmed (At Least Once)',
+				value: 'atLeastOnce',
+				description: 'An item is emitted again, with growing waits, until the workflow confirms it with a tag or a comment in Defender XDR',
+			},
+		],
+		default: 'atMostOnce',
+	},
+	{
+		displayName:
+			'The workflow must confirm each item after the Signl was raised: an incident by the Confirmation Tag (custom tag) or a comment containing the Confirmation Comment; an alert by the comment (alerts have no tags). Unconfirmed items are emitted again with "delivery.attempt" above 1; a new incident that already has the tag is not emitted.',
+		name: 'deliveryNotice',
+		type: 'notice',
+		default: '',
+		displayOptions: { show: { delivery: ['atLeastOnce'] } },
+	},
+	{
+		displayName: 'Confirmation Tag',
+		name: 'confirmationTag',
+		type: 'string',
+		default: 'SIGNL4',
+		displayOptions: { show: { delivery: ['atLeastOnce'], watch: ['incidents'] } },
+		description: 'An incident with this custom tag counts as delivered (case-insensitive). Leave empty to confirm by comment only.',
+	},
+	{
+		displayName: 'Confirmation Comment',
+		name: 'confirmationComment',
+		type: 'string',
+		default: '',
+		placeholder: 'alerted in SIGNL4',
+		displayOptions: { show: { delivery: ['atLeastOnce'] } },
+		description: 'An item with a comment containing this text counts as delivered (case-insensitive). Needed for alerts.',
+	},
+	{
+		displayName: 'Redeliver After (Minutes)',
+		name: 'redeliverAfterMinutes',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 10,
+		displayOptions: { show: { delivery: ['atLeastOnce'] } },
+		description:
+			'Wait this long after emitting an item before emitting it again; the wait doubles each time, up to the Maximum Wait. Keep it longer than the workflow takes for one poll.',
+	},
+	{
+		displayName: 'Maximum Wait (Minutes)',
+		name: 'maxWaitMinutes',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: 30,
+		displayOptions: { show: { delivery: ['atLeastOnce'] } },
+		description: 'The longest wait between two emissions of an unconfirmed item, however often it was emitted',
+	},
+	{
+		displayName: 'Give Up After (Hours)',
+		name: 'giveUpAfterHours',
+		type: 'number',
+		typeOptions: { minValue: 0.1 },
+		default: 24,
+		displayOptions: { show: { delivery: ['atLeastOnce'] } },
+		description:
+			'Stop emitting an unconfirmed item this long after its first emission. The next poll then fails with the IDs, so the error workflow tells someone.',
+	},
+	{
 		displayName: 'Options',
 		name: 'options',
 		type: 'collection',
