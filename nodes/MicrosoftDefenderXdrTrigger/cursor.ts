@@ -60,7 +60,8 @@ export interface CursorState {
 export interface CursorItem {
 	id: string;
 	createdDateTime: string;
-	lastUpdateDateTime: string;
+	/** Null on some alerts (nullable in the CSDL). */
+	lastUpdateDateTime: string | null;
 	severity?: string;
 }
 
@@ -81,7 +82,7 @@ export function severityRank(severity: string | undefined): number {
 	return SEVERITY_RANK[(severity ?? '').toLowerCase()] ?? 4;
 }
 
-export function timeMs(iso: string | undefined): number {
+export function timeMs(iso: string | null | undefined): number {
 	const ms = Date.parse(iso ?? '');
 	return Number.isFinite(ms) ? ms : 0;
 }
@@ -97,8 +98,13 @@ export function compareForDelivery(a: CursorItem, b: CursorItem): number {
 	return severityRank(a.severity) - severityRank(b.severity) || timeMs(a.createdDateTime) - timeMs(b.createdDateTime) || compareIds(a.id, b.id);
 }
 
+/** `lastUpdateDateTime` in ms; an alert's may be null (CSDL: nullable), then its creation time stands in. */
+export function updatedMs(item: CursorItem): number {
+	return timeMs(item.lastUpdateDateTime) || timeMs(item.createdDateTime);
+}
+
 function compareByUpdate(a: CursorItem, b: CursorItem): number {
-	return timeMs(a.lastUpdateDateTime) - timeMs(b.lastUpdateDateTime) || compareIds(a.id, b.id);
+	return updatedMs(a) - updatedMs(b) || compareIds(a.id, b.id);
 }
 
 export function emptyState(scope: string): CursorState {
@@ -200,7 +206,7 @@ export function matchesServiceSources(alerts: Array<{ serviceSource?: unknown }>
 export function classifyItem(state: CursorState, item: CursorItem, events: TriggerEvents): ItemEvent | undefined {
 	const known = state.emitted[item.id];
 	if (!known) return 'created';
-	if (events === 'createdOrUpdated' && timeMs(item.lastUpdateDateTime) > known[1]) return 'updated';
+	if (events === 'createdOrUpdated' && updatedMs(item) > known[1]) return 'updated';
 	return undefined;
 }
 
@@ -253,7 +259,7 @@ export function planPoll<T extends CursorItem>(state: CursorState, items: T[], o
 	const latest = new Map<string, T>();
 	for (const item of items) {
 		const seen = latest.get(item.id);
-		if (!seen || timeMs(item.lastUpdateDateTime) >= timeMs(seen.lastUpdateDateTime)) latest.set(item.id, item);
+		if (!seen || updatedMs(item) >= updatedMs(seen)) latest.set(item.id, item);
 	}
 	const candidates: Array<{ item: T; event: ItemEvent }> = [];
 	for (const item of latest.values()) {
@@ -265,12 +271,12 @@ export function planPoll<T extends CursorItem>(state: CursorState, items: T[], o
 	const left = candidates.slice(chosen.length);
 
 	for (const { item } of chosen) {
-		working.emitted[item.id] = [Math.floor(timeMs(item.createdDateTime) / 1000), timeMs(item.lastUpdateDateTime)];
+		working.emitted[item.id] = [Math.floor(timeMs(item.createdDateTime) / 1000), updatedMs(item)];
 	}
 
-	const updates = [...latest.values()].sort(compareByUpdate).map((item) => timeMs(item.lastUpdateDateTime));
+	const updates = [...latest.values()].sort(compareByUpdate).map(updatedMs);
 	const highestRead = updates.length ? updates[updates.length - 1] : undefined;
-	const lowestLeft = left.length ? Math.min(...left.map(({ item }) => timeMs(item.lastUpdateDateTime))) : undefined;
+	const lowestLeft = left.length ? Math.min(...left.map(({ item }) => updatedMs(item))) : undefined;
 	const raise = (to: number | undefined) => {
 		if (to === undefined || (working.watermark !== undefined && to <= working.watermark)) return;
 		working.watermark = to;

@@ -14,6 +14,7 @@ import {
 	pruneState,
 	readState,
 	stateFigures,
+	updatedMs,
 	type CursorItem,
 	type CursorState,
 	type PlanOptions,
@@ -118,6 +119,14 @@ describe('Defender XDR cursor: planning a poll', () => {
 		expect(end.next.lastSweep).toBe(NOW);
 	});
 
+	it('an alert without lastUpdateDateTime (nullable) counts by its creation time', () => {
+		const alert: CursorItem = { id: 'da1_2', createdDateTime: iso(NOW - minutes(7)), lastUpdateDateTime: null, severity: 'low' };
+		const result = plan(emptyState('tenant-1/alerts'), [alert, item('da3_4', 20, 20)]);
+		expect(result.next.watermark).toBe(NOW - minutes(7));
+		expect(result.next.emitted.da1_2).toEqual([Math.floor((NOW - minutes(7)) / 1000), NOW - minutes(7)]);
+		expect(classifyItem(result.next, alert, 'createdOrUpdated')).toBeUndefined();
+	});
+
 	it('items the client-side filter excludes are not remembered, so a later match is still new', () => {
 		const result = plan(emptyState(SCOPE), [item(1, 5, 5), item(2, 5, 5)], { isExcluded: (candidate) => candidate.id === '2' });
 		expect(result.emit.map(({ item }) => item.id)).toEqual(['1']);
@@ -162,7 +171,7 @@ class SimulatedGraph {
 			this.startedAt = nowMs;
 		}
 		const matching = [...this.items.values()]
-			.filter((i) => i.visibleAt <= nowMs && Date.parse(i.createdDateTime) >= createdSince && Date.parse(i.lastUpdateDateTime) >= updatedSince)
+			.filter((i) => i.visibleAt <= nowMs && Date.parse(i.createdDateTime) >= createdSince && updatedMs(i) >= updatedSince)
 			.sort((a, b) => Date.parse(b.createdDateTime) - Date.parse(a.createdDateTime));
 		let offset = state.resume ? Number(state.resume.link) : 0;
 		const sweep = state.resume ? state.resume.sweep : query.sweep;
@@ -197,7 +206,7 @@ function runPolls(
 			nowMs: at,
 			listing: { sweep: listing.sweep, nextLink: listing.nextLink, key: '', startedAt: listing.startedAt },
 		});
-		for (const { item, event } of result.emit) emitted.push({ id: item.id, event, lastUpdate: item.lastUpdateDateTime });
+		for (const { item, event } of result.emit) emitted.push({ id: item.id, event, lastUpdate: String(item.lastUpdateDateTime) });
 		state = result.next;
 	}
 	return { emitted, state };
