@@ -161,6 +161,10 @@ export async function graphRequest<T = IDataObject>(session: AzureSession, reque
 		// process alive; this one does not.
 		const pipelineRequest = sdk.createPipelineRequest({ url, method: request.method, abortSignal: AbortSignal.timeout(REQUEST_TIMEOUT_MS) });
 		pipelineRequest.headers.set('accept', 'application/json');
+		// Graph hides enum members added after `unknownFutureValue` (service sources such as microsoftSentinel and
+		// microsoftDefenderForCloud, detection source scheduledAlerts, status awaitingAction) unless asked for them:
+		// without this a Sentinel alert reads as unknownFutureValue and a filter on its source never matches.
+		pipelineRequest.headers.set('prefer', 'include-unknown-enum-members');
 		if (request.body !== undefined) {
 			pipelineRequest.headers.set('content-type', 'application/json');
 			pipelineRequest.body = JSON.stringify(request.body);

@@ -148,6 +148,27 @@ describe('incident', () => {
 		expect(json(result)[0]).toMatchObject({ incidentId: incident.id, commentsCount: 2, comment: { comment: 'Acknowledged in SIGNL4 by Jane' } });
 	});
 
+	test('Add Comment with Skip If Already Posted Since: a second run for the same event posts nothing; an older identical comment does not count', async () => {
+		const incident = emu.defender.createIncident({});
+		const eventTime = new Date(Date.now() - 1_000).toISOString();
+		const parameters = { incident: byId(incident.id), comment: 'Acknowledged in SIGNL4 by Jane.', options: { skipIfPostedSince: eventTime } };
+		const first = await run(emu, 'incident', 'addComment', parameters);
+		expect(first.error).toBeUndefined();
+		expect(json(first)[0]).not.toHaveProperty('skipped');
+		const again = await run(emu, 'incident', 'addComment', parameters);
+		expect(json(again)[0]).toMatchObject({ skipped: 'alreadyPosted', commentsCount: 1, comment: { comment: 'Acknowledged in SIGNL4 by Jane.' } });
+		expect(wire(emu).map((call) => call.method)).toEqual(['GET', 'POST', 'GET']);
+		// The same words for a later event (acknowledged again after an undo) are posted.
+		const later = await run(emu, 'incident', 'addComment', { ...parameters, options: { skipIfPostedSince: new Date(Date.now() + 60_000).toISOString() } });
+		expect(json(later)[0]).toMatchObject({ commentsCount: 2 });
+		const bad = await run(emu, 'incident', 'addComment', { ...parameters, options: { skipIfPostedSince: 'yesterday' } });
+		expect(bad.error?.message).toContain('is not a date and time');
+		const alert = emu.defender.alerts(incident.id)[0];
+		const onAlert = { alert: byId(alert.id), comment: 'Closed in SIGNL4 by Jane.', options: { skipIfPostedSince: eventTime } };
+		await run(emu, 'alert', 'addComment', onAlert);
+		expect(json(await run(emu, 'alert', 'addComment', onAlert))[0]).toMatchObject({ skipped: 'alreadyPosted', alertId: alert.id });
+	});
+
 	test('Get Alerts reads the incident with $expand=alerts and outputs one item per alert', async () => {
 		const incident = emu.defender.createIncident({});
 		const result = await run(emu, 'incident', 'getAlerts', { incident: byId(incident.id) });
@@ -158,6 +179,14 @@ describe('incident', () => {
 });
 
 describe('alert', () => {
+	test("Graph's newer enum members are read as they are (Prefer: include-unknown-enum-members), not as unknownFutureValue", async () => {
+		const incident = emu.defender.createIncident({ alerts: [{ serviceSource: 'microsoftSentinel' }] });
+		const alert = emu.defender.alerts(incident.id)[0];
+		const got = await run(emu, 'alert', 'get', { alert: byId(alert.id) });
+		expect(json(got)[0]).toMatchObject({ id: alert.id, serviceSource: 'microsoftSentinel' });
+		expect(emu.requests.filter((request) => request.route.startsWith('graph.security')).every((request) => request.headers.prefer === 'include-unknown-enum-members')).toBe(true);
+	});
+
 	test('Get, Update (only the fields set) and Add Comment address /security/alerts_v2/{id}', async () => {
 		const incident = emu.defender.createIncident({});
 		const alert = emu.defender.alerts(incident.id)[0];
