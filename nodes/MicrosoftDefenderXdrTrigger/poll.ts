@@ -321,6 +321,8 @@ export async function pollDefender(this: IPollFunctions): Promise<INodeExecution
 			listing: { sweep, nextLink: listing.nextLink, key, startedAt },
 		});
 		const next = plan.next;
+		// Switched back to at-most-once: nothing waits for a confirmation any more.
+		if (!settings.delivery.atLeastOnce) delete next.pending;
 		const emissions: Emission[] = [];
 		if (settings.delivery.atLeastOnce) {
 			const listed = new Map(listing.items.map((item) => [item.id, item]));

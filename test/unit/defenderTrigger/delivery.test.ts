@@ -81,6 +81,11 @@ describe('Microsoft Defender XDR Trigger: at-least-once delivery', () => {
 		expect(again).toMatchObject({ id: incident.id, eventType: 'created', delivery: { attempt: 2, firstEmittedAt: first.delivery && (first.delivery as IDataObject).firstEmittedAt } });
 
 		// The workflow tags it (Graph's customTags); the next due check confirms it and nothing is emitted.
+		// Had the node been switched to at-most-once meanwhile, the pending delivery would simply be forgotten.
+		const atMostOnce = trigger({ delivery: 'atMostOnce' }, backdated(afterWait, 25));
+		expect(await atMostOnce.poll()).toBeNull();
+		expect(cursorIn(atMostOnce.staticData).pending).toBeUndefined();
+
 		emu.defender.updateIncident(incident.id, { customTags: ['SIGNL4'] });
 		const confirmed = trigger({}, backdated(afterWait, 25));
 		expect(await confirmed.poll()).toBeNull();
