@@ -1,8 +1,13 @@
 import type { INodePropertyOptions, INodeProperties } from 'n8n-workflow';
 
-/** Graph's `incidentStatus` (camelCase, as Graph filters and returns them). */
+/**
+ * Graph's `incidentStatus` (camelCase, as Graph filters and returns them). `awaitingAction` comes after
+ * `unknownFutureValue` in the enum, so Graph returns it only to requests that send
+ * `Prefer: include-unknown-enum-members`, as the shared Graph transport does.
+ */
 const INCIDENT_STATUS_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'Active', value: 'active' },
+	{ name: 'Awaiting Action', value: 'awaitingAction' },
 	{ name: 'In Progress', value: 'inProgress' },
 	{ name: 'Redirected (Merged Into Another)', value: 'redirected' },
 	{ name: 'Resolved', value: 'resolved' },
@@ -24,7 +29,11 @@ const SEVERITY_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'Unknown', value: 'unknown' },
 ];
 
-/** Graph's `serviceSource` enum (security-v1.0 CSDL), without `unknown` and `unknownFutureValue`. */
+/**
+ * Graph's `serviceSource` enum (security-v1.0 CSDL), without `unknown` and `unknownFutureValue`; the members after
+ * `unknownFutureValue` (Defender for Cloud, Sentinel, …) need `Prefer: include-unknown-enum-members`, which the
+ * shared Graph transport sends.
+ */
 export const SERVICE_SOURCE_OPTIONS: INodePropertyOptions[] = [
 	{ name: 'Data Loss Prevention', value: 'dataLossPrevention' },
 	{ name: 'Microsoft 365 Defender (XDR Correlation)', value: 'microsoft365Defender' },

@@ -99,6 +99,15 @@ describe('Microsoft Defender XDR Trigger', () => {
 		expect(filters.filter((filter) => /^createdDateTime ge \S+Z and status eq 'active' and severity eq 'high'$/.test(filter))).toHaveLength(1);
 	});
 
+	it('sees the enum members Graph hides from clients without Prefer: include-unknown-enum-members (Sentinel source, awaiting action)', async () => {
+		const fromSentinel = emu.defender.createIncident({ severity: 'high', status: 'awaitingAction', alerts: [{ serviceSource: 'microsoftSentinel' }] });
+		emu.defender.createIncident({ severity: 'high', alerts: [{ serviceSource: 'microsoftDefenderForCloud' }] });
+		expect(ids(await trigger({ incidentStatuses: ['awaitingAction'], serviceSources: ['microsoftSentinel'] }).poll())).toEqual([fromSentinel.id]);
+		const [alert, ...rest] = items(await trigger({ watch: 'alerts', alertStatuses: [], serviceSources: ['microsoftDefenderForCloud'] }).poll());
+		expect(rest).toEqual([]);
+		expect(alert.serviceSource).toBe('microsoftDefenderForCloud');
+	});
+
 	it('watches alerts_v2 with the service source filtered by Graph', async () => {
 		emu.defender.createIncident({ severity: 'medium', alerts: [{ serviceSource: 'microsoftDefenderForEndpoint', title: 'EDR hit' }, { serviceSource: 'microsoftDefenderForIdentity', title: 'Pass the ticket' }] });
 		const node = trigger({ watch: 'alerts', alertStatuses: ['new'], serviceSources: ['microsoftDefenderForIdentity'] });
