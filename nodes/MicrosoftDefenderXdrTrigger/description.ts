@@ -1,54 +1,6 @@
-import type { INodePropertyOptions, INodeProperties } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-/**
- * Graph's `incidentStatus` (camelCase, as Graph filters and returns them). `awaitingAction` comes after
- * `unknownFutureValue` in the enum, so Graph returns it only to requests that send
- * `Prefer: include-unknown-enum-members`, as the shared Graph transport does.
- */
-const INCIDENT_STATUS_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Active', value: 'active' },
-	{ name: 'Awaiting Action', value: 'awaitingAction' },
-	{ name: 'In Progress', value: 'inProgress' },
-	{ name: 'Redirected (Merged Into Another)', value: 'redirected' },
-	{ name: 'Resolved', value: 'resolved' },
-];
-
-/** Graph's `alertStatus`. */
-const ALERT_STATUS_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'New', value: 'new' },
-	{ name: 'In Progress', value: 'inProgress' },
-	{ name: 'Resolved', value: 'resolved' },
-];
-
-/** Graph's `alertSeverity`. */
-const SEVERITY_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'High', value: 'high' },
-	{ name: 'Medium', value: 'medium' },
-	{ name: 'Low', value: 'low' },
-	{ name: 'Informational', value: 'informational' },
-	{ name: 'Unknown', value: 'unknown' },
-];
-
-/**
- * Graph's `serviceSource` enum (security-v1.0 CSDL), without `unknown` and `unknownFutureValue`; the members after
- * `unknownFutureValue` (Defender for Cloud, Sentinel, …) need `Prefer: include-unknown-enum-members`, which the
- * shared Graph transport sends.
- */
-export const SERVICE_SOURCE_OPTIONS: INodePropertyOptions[] = [
-	{ name: 'Data Loss Prevention', value: 'dataLossPrevention' },
-	{ name: 'Microsoft 365 Defender (XDR Correlation)', value: 'microsoft365Defender' },
-	{ name: 'Microsoft App Governance', value: 'microsoftAppGovernance' },
-	{ name: 'Microsoft Defender for Cloud', value: 'microsoftDefenderForCloud' },
-	{ name: 'Microsoft Defender for Cloud Apps', value: 'microsoftDefenderForCloudApps' },
-	{ name: 'Microsoft Defender for Endpoint', value: 'microsoftDefenderForEndpoint' },
-	{ name: 'Microsoft Defender for Identity', value: 'microsoftDefenderForIdentity' },
-	{ name: 'Microsoft Defender for Office 365', value: 'microsoftDefenderForOffice365' },
-	{ name: 'Microsoft Entra ID Protection', value: 'azureAdIdentityProtection' },
-	{ name: 'Microsoft Insider Risk Management', value: 'microsoftInsiderRiskManagement' },
-	{ name: 'Microsoft Security for AI', value: 'microsoftSecurityForAI' },
-	{ name: 'Microsoft Sentinel', value: 'microsoftSentinel' },
-	{ name: 'Microsoft Threat Intelligence', value: 'microsoftThreatIntelligence' },
-];
+import { alertStatusOptions, incidentStatusOptions, serviceSourceOptions, severityOptions } from '../shared/descriptions/defenderOptions';
 
 export const triggerProperties: INodeProperties[] = [
 	{
@@ -74,7 +26,7 @@ export const triggerProperties: INodeProperties[] = [
 		displayName: 'Statuses',
 		name: 'incidentStatuses',
 		type: 'multiOptions',
-		options: INCIDENT_STATUS_OPTIONS,
+		options: incidentStatusOptions,
 		default: ['active'],
 		displayOptions: { show: { watch: ['incidents'] } },
 		description: 'Emit incidents in these statuses. Leave empty for any status.',
@@ -83,7 +35,7 @@ export const triggerProperties: INodeProperties[] = [
 		displayName: 'Statuses',
 		name: 'alertStatuses',
 		type: 'multiOptions',
-		options: ALERT_STATUS_OPTIONS,
+		options: alertStatusOptions,
 		default: ['new'],
 		displayOptions: { show: { watch: ['alerts'] } },
 		description: 'Emit alerts in these statuses. Leave empty for any status.',
@@ -92,7 +44,7 @@ export const triggerProperties: INodeProperties[] = [
 		displayName: 'Severities',
 		name: 'severities',
 		type: 'multiOptions',
-		options: SEVERITY_OPTIONS,
+		options: severityOptions,
 		default: ['high', 'medium', 'low', 'informational'],
 		description: 'Emit items of these severities. One raised to a selected severity later is emitted then.',
 	},
@@ -100,7 +52,7 @@ export const triggerProperties: INodeProperties[] = [
 		displayName: 'Service Sources',
 		name: 'serviceSources',
 		type: 'multiOptions',
-		options: SERVICE_SOURCE_OPTIONS,
+		options: serviceSourceOptions,
 		default: [],
 		description:
 			'Emit only items from these Microsoft services. An incident matches when any of its alerts comes from one of them. Leave empty for every source.',

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { forOperations, paginationProperties } from '../../descriptions/common';
-import { alertStatusOptions, serviceSourceOptions, severityOptions } from '../../descriptions/enums';
+import { alertStatusOptions, serviceSourceOptions, severityOptions } from '../../../shared/descriptions/defenderOptions';
 import { listSorted, sortProperty } from '../incident/getMany.operation';
 
 export const description: INodeProperties[] = [

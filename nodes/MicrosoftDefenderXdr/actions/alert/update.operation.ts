@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { forOperations } from '../../descriptions/common';
-import { alertStatusOptions, classificationOptions, determinationOptions } from '../../descriptions/enums';
+import { alertStatusOptions, classificationOptions, determinationOptions } from '../../../shared/descriptions/defenderOptions';
 import { DefenderApi, paths } from '../../helpers/api';
 import { defenderSession, targetId } from '../../helpers/target';
 import { plainChanges } from '../incident/update.operation';

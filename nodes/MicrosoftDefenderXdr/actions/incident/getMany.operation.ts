@@ -1,7 +1,7 @@
 import { NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { forOperations, paginationProperties } from '../../descriptions/common';
-import { incidentStatusOptions, severityOptions } from '../../descriptions/enums';
+import { incidentStatusOptions, severityOptions } from '../../../shared/descriptions/defenderOptions';
 import { DefenderApi, MAX_PAGES, MAX_TOP, paths } from '../../helpers/api';
 import { buildFilter, sortItems, type ListFilters, type SortOrder } from '../../helpers/listing';
 import { defenderSession } from '../../helpers/target';

@@ -1,7 +1,7 @@
 import { NodeApiError, NodeOperationError, type IDataObject, type IExecuteFunctions, type INodeProperties } from 'n8n-workflow';
 
 import { forOperations } from '../../descriptions/common';
-import { classificationOptions, determinationOptions, incidentStatusUpdateOptions } from '../../descriptions/enums';
+import { classificationOptions, determinationOptions, incidentStatusUpdateOptions } from '../../../shared/descriptions/defenderOptions';
 import { DefenderApi, paths } from '../../helpers/api';
 import { defenderSession, targetId } from '../../helpers/target';
 import { mergeTags, parseTagList, tagsApplied } from '../../helpers/tags';

@@ -2,19 +2,21 @@ import type { INodePropertyOptions } from 'n8n-workflow';
 
 /**
  * Enum members of Graph's security namespace (`../shared/specs/graph/security-v1.0.csdl.xml`), camelCase as Graph
- * sends them. `unknownFutureValue` is Graph's evolvable-enum sentinel and never a choice; members after it (such as
- * the incident status `awaitingAction`) are sent only to clients asking for them with
- * `Prefer: include-unknown-enum-members`, which this node does not, so they are left out.
+ * sends them, for the Microsoft Defender XDR node and trigger alike. `unknownFutureValue` is Graph's evolvable-enum
+ * sentinel and never a choice; members after it (the incident status `awaitingAction`, the service sources Defender
+ * for Cloud and Sentinel, …) Graph sends only to clients asking with `Prefer: include-unknown-enum-members`, which the
+ * shared Graph transport does.
  */
 export const incidentStatusOptions: INodePropertyOptions[] = [
 	{ name: 'Active', value: 'active' },
+	{ name: 'Awaiting Action', value: 'awaitingAction', description: 'Waiting for someone to act (read only)' },
 	{ name: 'In Progress', value: 'inProgress' },
 	{ name: 'Redirected', value: 'redirected', description: 'Merged into another incident (read only)' },
 	{ name: 'Resolved', value: 'resolved' },
 ];
 
-/** What an update may set: `redirected` is Defender's own doing when it merges incidents. */
-export const incidentStatusUpdateOptions = incidentStatusOptions.filter((option) => option.value !== 'redirected');
+/** What an update may set: `redirected` and `awaitingAction` are Defender's own doing. */
+export const incidentStatusUpdateOptions = incidentStatusOptions.filter((option) => option.value !== 'redirected' && option.value !== 'awaitingAction');
 
 export const alertStatusOptions: INodePropertyOptions[] = [
 	{ name: 'New', value: 'new' },
