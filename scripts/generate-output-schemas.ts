@@ -15,6 +15,8 @@ import type { IDataObject, INodeParameters, INodeType } from 'n8n-workflow';
 import type * as LogAnalyticsModule from '../nodes/AzureLogAnalytics/AzureLogAnalytics.node';
 import type * as SentinelModule from '../nodes/MicrosoftSentinel/MicrosoftSentinel.node';
 import type * as TriggerModule from '../nodes/MicrosoftSentinelTrigger/MicrosoftSentinelTrigger.node';
+import type * as DefenderModule from '../nodes/MicrosoftDefenderXdr/MicrosoftDefenderXdr.node';
+import type * as DefenderTriggerModule from '../nodes/MicrosoftDefenderXdrTrigger/MicrosoftDefenderXdrTrigger.node';
 import { startEmulator, type Emulator } from '../test/emulator';
 import { emulatorCredential, triggerParameters } from '../test/helpers/azureFixtures';
 import { PollHarness, runNode } from '../test/helpers/n8nHarness';
@@ -24,6 +26,8 @@ import { PollHarness, runNode } from '../test/helpers/n8nHarness';
 const { MicrosoftSentinelTrigger } = require(path.join(__dirname, '../nodes/MicrosoftSentinelTrigger/MicrosoftSentinelTrigger.node.ts')) as typeof TriggerModule;
 const { MicrosoftSentinel } = require(path.join(__dirname, '../nodes/MicrosoftSentinel/MicrosoftSentinel.node.ts')) as typeof SentinelModule;
 const { AzureLogAnalytics } = require(path.join(__dirname, '../nodes/AzureLogAnalytics/AzureLogAnalytics.node.ts')) as typeof LogAnalyticsModule;
+const { MicrosoftDefenderXdr } = require(path.join(__dirname, '../nodes/MicrosoftDefenderXdr/MicrosoftDefenderXdr.node.ts')) as typeof DefenderModule;
+const { MicrosoftDefenderXdrTrigger } = require(path.join(__dirname, '../nodes/MicrosoftDefenderXdrTrigger/MicrosoftDefenderXdrTrigger.node.ts')) as typeof DefenderTriggerModule;
 /* eslint-enable @typescript-eslint/no-require-imports */
 
 type Schema = { type: string; properties?: Record<string, Schema>; items?: Schema };
@@ -129,8 +133,49 @@ async function main(): Promise<void> {
 		const enriched = await run(emu, new AzureLogAnalytics(), 'n8n-nodes-sentinel-signl4.azureLogAnalytics', { resource: 'incident', operation: 'enrich', options: {} }, sample);
 		writeInferred(path.join(nodesDir, 'AzureLogAnalytics/__schema__/v1.0.0/incident/enrich.json'), enriched);
 		write(path.join(nodesDir, 'AzureLogAnalytics/__schema__/v1.0.0/query/run.json'), { type: 'object', properties: {} });
+
+		await writeDefenderSchemas(emu);
 	} finally {
 		await emu.stop();
+	}
+}
+
+/** Microsoft Defender XDR Trigger (incidents and alerts, one schema) and every Microsoft Defender XDR operation. */
+async function writeDefenderSchemas(emu: Emulator): Promise<void> {
+	emu.defender.seed(20, 120);
+	const poll = async (watch: 'incidents' | 'alerts') => {
+		const harness = new PollHarness({
+			nodeType: new MicrosoftDefenderXdrTrigger(),
+			typeName: 'n8n-nodes-sentinel-signl4.microsoftDefenderXdrTrigger',
+			parameters: { watch, incidentStatuses: [], alertStatuses: [], severities: [], serviceSources: [], maxAgeHours: 24, event: 'created', options: {} },
+			credentials: { sentinelSignl4AzureApi: emulatorCredential(emu) },
+		});
+		return ((await harness.poll())?.[0] ?? []).map((item) => item.json);
+	};
+	const incidents = await poll('incidents');
+	const alerts = await poll('alerts');
+	writeInferred(path.join(nodesDir, 'MicrosoftDefenderXdrTrigger/__schema__/v1.0.0.json'), [...incidents, ...alerts]);
+
+	const defender = new MicrosoftDefenderXdr();
+	const type = 'n8n-nodes-sentinel-signl4.microsoftDefenderXdr';
+	const sample = incidents.slice(0, 6);
+	const alertSample = alerts.slice(0, 6);
+	const open = incidents.filter((incident) => incident.status !== 'resolved').slice(0, 3);
+	const openAlerts = alerts.filter((alert) => alert.status !== 'resolved').slice(0, 3);
+	const runs: Record<string, () => Promise<IDataObject[]>> = {
+		'incident/get': () => run(emu, defender, type, { resource: 'incident', operation: 'get', options: { includeAlerts: true } }, sample),
+		'incident/getMany': () => run(emu, defender, type, { resource: 'incident', operation: 'getMany', returnAll: true, filters: {} }, [{}]),
+		'incident/update': () =>
+			run(emu, defender, type, { resource: 'incident', operation: 'update', updateFields: { status: 'inProgress', assignedTo: 'analyst@contoso.com', tagsToAdd: 'SIGNL4' } }, open),
+		'incident/addComment': () => run(emu, defender, type, { resource: 'incident', operation: 'addComment', comment: 'Alerted in SIGNL4.', options: {} }, open),
+		'incident/getAlerts': () => run(emu, defender, type, { resource: 'incident', operation: 'getAlerts' }, sample),
+		'alert/get': () => run(emu, defender, type, { resource: 'alert', operation: 'get' }, alertSample),
+		'alert/getMany': () => run(emu, defender, type, { resource: 'alert', operation: 'getMany', returnAll: true, filters: {} }, [{}]),
+		'alert/update': () => run(emu, defender, type, { resource: 'alert', operation: 'update', updateFields: { status: 'inProgress', assignedTo: 'analyst@contoso.com' } }, openAlerts),
+		'alert/addComment': () => run(emu, defender, type, { resource: 'alert', operation: 'addComment', comment: 'Alerted in SIGNL4.', options: {} }, openAlerts),
+	};
+	for (const [operation, produce] of Object.entries(runs)) {
+		writeInferred(path.join(nodesDir, `MicrosoftDefenderXdr/__schema__/v1.0.0/${operation}.json`), await produce());
 	}
 }
 
