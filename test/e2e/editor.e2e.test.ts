@@ -27,6 +27,8 @@ const SCREENSHOTS: Record<ReferenceWorkflowName, string> = {
 	closedResolvesSignl4: 'workflow-3-sentinel-changes-to-signl4.png',
 	pipelineHealth: 'workflow-4-pipeline-health.png',
 	signl4History: 'workflow-5-signl4-history-to-log-analytics.png',
+	defenderToSignl4: 'workflow-6-defender-xdr-to-signl4.png',
+	defenderResolvedToSignl4: 'workflow-7-defender-xdr-resolved-to-signl4.png',
 };
 
 describe('the n8n editor in a browser, set up as npm start does', () => {
