@@ -147,7 +147,18 @@ describe('push from Sentinel automation rules into workflow 1, with the poll as 
 		}
 		const failed = executions.filter((execution) => execution.status !== 'success').map((execution) => ({ id: execution.id, error: executionError(execution) }));
 		expect(failed).toEqual([]);
-		for (const incident of incidents) expect({ incident: incident.properties.incidentNumber, by: pagedBy.get(incident.name) }).toEqual({ incident: incident.properties.incidentNumber, by: isDropped(incident) ? 'poll' : 'push' });
+		// A pushed incident may be paged by a poll only when that poll listed it between its creation and its push's end:
+		// the two raced (one Signl, as the next case shows), and the poll's claim landed first.
+		const listings = emu.requests.filter((request) => request.route === 'incidents.list').map((request) => Date.parse(request.at));
+		const pollSawFirst = (incident: Incident) =>
+			listings.some((at) => at >= Date.parse(incident.properties.createdTimeUtc) && at <= Date.parse(runOf(incident).finishedAt ?? ''));
+		const racedByPoll = pushed.filter((incident) => pagedBy.get(incident.name) === 'poll');
+		console.log(`push: ${pushed.length - racedByPoll.length} of ${pushed.length} pushed incidents paged by their push, ${racedByPoll.length} by a poll that listed them first`);
+		for (const incident of incidents) {
+			const expected = isDropped(incident) ? 'poll' : racedByPoll.includes(incident) && pollSawFirst(incident) ? 'poll' : 'push';
+			expect({ incident: incident.properties.incidentNumber, by: pagedBy.get(incident.name) }).toEqual({ incident: incident.properties.incidentNumber, by: expected });
+		}
+		expect(racedByPoll.length).toBeLessThanOrEqual(5);
 		expect(emu.automation.runs().filter((run) => run.status === 'dropped')).toHaveLength(dropped.length);
 		emu.automation.setBehaviour({ failIncidents: [] });
 	});
