@@ -27,6 +27,19 @@ const OUTAGE_STORM = 40;
 /** At least this many runs must have been killed in flight, or the kills showed nothing. */
 const MIN_CRASHED = Math.ceil(KILLS * 0.3);
 
+/** Routes only a workflow run calls (the trigger's poll lists incidents; a run reads evidence, sends and writes back). */
+const RUN_ROUTES = new Set(['incidents.alerts', 'incidents.entities', 'loganalytics.query', 'signl4.webhook', 'signl4.events', 'comments.put', 'incidents.put']);
+
+/** Waits until a request a workflow run makes arrives after `since` (an index into the request log); false on timeout. */
+async function waitForWork(emu: RunningEmulator, since: number, timeoutMs: number): Promise<boolean> {
+	const deadline = Date.now() + timeoutMs;
+	while (Date.now() < deadline) {
+		if (emu.requests.slice(since).some((request) => RUN_ROUTES.has(request.route))) return true;
+		await new Promise((resolve) => setTimeout(resolve, 50));
+	}
+	return false;
+}
+
 /**
  * One scenario: an emulator, n8n with workflow 1 imported, a storm of New incidents; `during` runs once the workflow
  * is active (faults, kills); then every incident must end paged exactly once, tagged once and commented once.
@@ -67,20 +80,26 @@ describe('incident → Signl: at least once, exactly one Signl, in a real n8n', 
 			async ({ emu, n8n, incidents }) => {
 				const random = seededRandom(20261202);
 				const moments: string[] = [];
+				let since = 0;
 				for (let kill = 1; kill <= KILLS; kill++) {
-					// A random moment 0.5–3.5 s after n8n came up: mostly inside the run of the poll n8n made on starting
-					// (evidence, send, comment, tag), which takes about 3 s for 50 incidents here.
-					const waitMs = 500 + Math.floor(random() * 3_000);
+					// Kill inside a run, whatever this machine's speed: wait for the run n8n started on coming up to be at
+					// work (evidence reads, sends, write-backs), then 0–1 s more (a run of 50 takes about 2–3 s).
+					// Once the storm is delivered there is no work to wait for, and the kill hits an idle n8n instead.
+					const atWork = await waitForWork(emu, since, 20_000);
+					const waitMs = Math.floor(random() * 1_000);
 					await new Promise((resolve) => setTimeout(resolve, waitMs));
 					const before = outcomeOf(emu, incidents);
 					await n8n.kill9();
-					moments.push(`${(waitMs / 1000).toFixed(1)} s (${before.pagedOnce + before.duplicateSignls} Signls, ${before.commentedOnce} commented, ${before.taggedOnce} tagged)`);
+					since = emu.requests.length;
+					moments.push(
+						`${atWork ? `${(waitMs / 1000).toFixed(1)} s into a run` : 'idle'} (${before.pagedOnce + before.duplicateSignls} Signls, ${before.commentedOnce} commented, ${before.taggedOnce} tagged)`,
+					);
 					await n8n.restart();
 				}
 				// The kills must have hit runs in flight (n8n marks those 'crashed' when it starts again), or this shows nothing.
 				const statuses = (await n8n.listExecutions(WF1)).map((execution) => execution.status);
 				const crashed = statuses.filter((status) => status === 'crashed').length;
-				console.log(`kill loop: ${KILLS} kills at ${moments.join('; ')}; runs: ${statuses.join(', ')}`);
+				console.log(`kill loop: ${KILLS} kills, ${moments.join('; ')}; runs: ${statuses.join(', ')}`);
 				expect(crashed).toBeGreaterThanOrEqual(MIN_CRASHED);
 				return `${KILLS} kills, ${crashed} runs killed in flight`;
 			},
