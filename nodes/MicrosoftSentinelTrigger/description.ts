@@ -169,6 +169,28 @@ export const triggerProperties: INodeProperties[] = [
 				description: 'Comma-separated words or phrases (case-insensitive). Skip incidents whose title contains any of them.',
 			},
 			{
+				displayName: 'In a Storm',
+				name: 'stormDetails',
+				type: 'options',
+				options: [
+					{
+						name: 'Read Details First',
+						value: 'beforePaging',
+						description:
+							"Every item has its alerts and entities. A storm's Highs go out alone as soon as their details are read, the rest from the next polls, at Resource Manager's pace (two writes per incident).",
+					},
+					{
+						name: 'Page First, Details After',
+						value: 'afterPaging',
+						description:
+							'The whole storm goes out at once, most severe first, without alerts and entities and with detailsDeferred: true; the workflow pages from what the incident list says and reads the evidence after the Signls are out (as reference workflow 1 does)',
+					},
+				],
+				default: 'beforePaging',
+				description:
+					'A storm is more than 50 incidents to hand over in one poll; this only matters when alerts or entities are included',
+			},
+			{
 				displayName: 'Max Incidents per Poll',
 				name: 'maxIncidentsPerPoll',
 				type: 'number',

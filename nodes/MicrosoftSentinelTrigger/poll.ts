@@ -85,6 +85,16 @@ function stormCutoff(settings: TriggerSettings, emissions: Emission[]): number {
 	return firstOther < 0 ? emissions.length : firstOther;
 }
 /**
+ * Whether this poll hands its incidents over without their alerts and entities: a storm (more than STORM_SIZE to
+ * hand over) with "In a Storm: Page First, Details After". Their details would cost two Resource Manager writes each
+ * (10 per second once the bucket of 200 is spent), so a 1,000-incident storm could not be paged before ≈ 3 minutes;
+ * without them it is paged at SIGNL4's pace, and the workflow reads the evidence once the Signls are out.
+ */
+function defersDetails(settings: TriggerSettings, emissions: Emission[]): boolean {
+	return settings.pageFirstInStorms && (settings.includeAlerts || settings.includeEntities) && emissions.length > STORM_SIZE;
+}
+
+/**
  * Provider names Sentinel gives an incident that Microsoft Defender XDR owns: one synced from Defender XDR, or any
  * incident of a workspace onboarded to the Defender portal (the portal shows "Microsoft Defender XDR"; the API has
  * said "Microsoft 365 Defender" and "Microsoft XDR"). With a provider incident ID, Defender XDR's own incident.
@@ -115,6 +125,8 @@ interface TriggerSettings {
 	events: TriggerEvents;
 	includeAlerts: boolean;
 	includeEntities: boolean;
+	/** In a storm, hand every incident over without alerts and entities (`detailsDeferred`) so the workflow pages first. */
+	pageFirstInStorms: boolean;
 	maxPerPoll: number;
 	/** New and Updated: emit every modification ('all') or only those with a reported change by someone else. */
 	updates: 'changes' | 'all';
@@ -195,6 +207,7 @@ function readSettings(context: IPollFunctions): TriggerSettings {
 		events: context.getNodeParameter('event', 'created') as TriggerEvents,
 		includeAlerts: context.getNodeParameter('includeAlerts', true) as boolean,
 		includeEntities: context.getNodeParameter('includeEntities', true) as boolean,
+		pageFirstInStorms: options.stormDetails === 'afterPaging',
 		maxPerPoll: Math.max(0, Math.floor(Number(options.maxIncidentsPerPoll ?? 0))),
 		updates: options.updatesToEmit === 'all' ? 'all' : 'changes',
 		isExcluded: (incident) => {
@@ -294,6 +307,20 @@ async function toItemsHoldingBackFailures(
 		context.logger.info(`Microsoft Sentinel Trigger: ${outOfTime} incident(s) left for the next poll (a storm's Highs go first, or the time for reading details ran out)`);
 	}
 	return items.filter((item): item is INodeExecutionData => item !== undefined);
+}
+
+/** The item of an emission whose details the workflow reads after paging: the incident as listed, marked. */
+function toItemWithoutDetails(settings: TriggerSettings, { incident, event, delivery, changes }: Emission): INodeExecutionData {
+	const shaped = shapeIncident(incident, settings.workspace, {});
+	return {
+		json: {
+			triggerEvent: event,
+			...shaped,
+			detailsDeferred: true,
+			...(changes ? { changes: changes as unknown as IDataObject } : {}),
+			...(delivery ? { delivery } : {}),
+		},
+	};
 }
 
 async function toItem(connection: SentinelConnection, settings: TriggerSettings, { incident, event, delivery, changes }: Emission): Promise<INodeExecutionData> {
@@ -620,7 +647,11 @@ export async function pollIncidents(this: IPollFunctions): Promise<INodeExecutio
 		// Redeliveries and new emissions together, most severe first: the workflow pages in this order.
 		emissions.sort((a, b) => compareForDelivery(toCursorIncident(a.incident), toCursorIncident(b.incident)));
 		let items: INodeExecutionData[];
-		if (settings.delivery.atLeastOnce) {
+		if (defersDetails(settings, emissions)) {
+			// Nothing to read: the whole storm goes out now, most severe first; its evidence is read after paging.
+			items = emissions.map((emission) => toItemWithoutDetails(settings, emission));
+			this.logger.info(`Microsoft Sentinel Trigger: a storm of ${items.length} incidents handed over without their alerts and entities (page first, details after)`);
+		} else if (settings.delivery.atLeastOnce) {
 			items = await toItemsHoldingBackFailures(this, connection, settings, next, emissions, nowMs);
 		} else {
 			items = await toItemsWithinBudget(connection, settings, emissions, nowMs + DETAIL_BUDGET_MS);

@@ -20,6 +20,8 @@ export const LIMITS = {
 	logAnalytics: { requests: 200, seconds: 30 },
 	/** SIGNL4 commercial plan, events (inbound webhook and REST events): the windows of test/emulator/signl4/throttle.ts. */
 	signl4Events: PLANS.commercial.events,
+	/** SIGNL4 commercial plan, REST API (lookups, annotations): 150 per 15 s. */
+	signl4Api: PLANS.commercial.api,
 } as const;
 
 /** Token bucket: `capacity` calls at once, then `refillPerSecond`. */
@@ -39,7 +41,7 @@ export function windowFloor(service: string, calls: number, limit: { requests: n
  * the first event after the previous one closed, and takes `limit` events. The sender goes as fast as every window
  * allows; returns when the n-th event can be sent.
  */
-export function signl4Floor(calls: number, windows: readonly ThrottleWindow[] = LIMITS.signl4Events): FloorPart {
+export function signl4Floor(calls: number, windows: readonly ThrottleWindow[] = LIMITS.signl4Events, service = 'SIGNL4 events'): FloorPart {
 	const states = windows.map(() => ({ start: 0, count: 0 }));
 	let now = 0;
 	for (let sent = 0; sent < calls; sent++) {
@@ -57,7 +59,7 @@ export function signl4Floor(calls: number, windows: readonly ThrottleWindow[] = 
 		states.forEach((state) => state.count++);
 	}
 	const shown = windows.filter((window) => window.seconds <= 60).map((window) => `${window.limit}/${window.seconds} s`).join(' and ');
-	return { service: 'SIGNL4 events', calls, seconds: now / 1000, how: `${calls} events at ${shown}, windows from the first event` };
+	return { service, calls, seconds: now / 1000, how: `${calls} calls at ${shown}, windows from the first call` };
 }
 
 export interface CallCounts {
@@ -65,12 +67,15 @@ export interface CallCounts {
 	armWrites: number;
 	logAnalytics: number;
 	signl4Events: number;
+	/** SIGNL4 REST API calls (prior checks, evidence annotations and their lookups). */
+	signl4Api: number;
 }
 
 /** The floor for a milestone reached after these (non-429) calls: the largest per-service floor. */
 export function milestoneFloor(calls: CallCounts): { seconds: number; parts: FloorPart[] } {
 	const parts = [
 		signl4Floor(calls.signl4Events),
+		signl4Floor(calls.signl4Api, LIMITS.signl4Api, 'SIGNL4 API'),
 		bucketFloor('ARM reads', calls.armReads, LIMITS.armReads),
 		bucketFloor('ARM writes', calls.armWrites, LIMITS.armWrites),
 		windowFloor('Log Analytics', calls.logAnalytics, LIMITS.logAnalytics),

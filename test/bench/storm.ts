@@ -105,7 +105,7 @@ const isSignl4Event = (route: RequestLike['route']) => route === 'signl4.webhook
 const served = (request: RequestLike) => request.status !== 429 && request.status !== 0;
 
 function countCalls(requests: RequestLike[]): CallCounts {
-	const counts: CallCounts = { armReads: 0, armWrites: 0, logAnalytics: 0, signl4Events: 0 };
+	const counts: CallCounts = { armReads: 0, armWrites: 0, logAnalytics: 0, signl4Events: 0, signl4Api: 0 };
 	for (const request of requests) {
 		if (!served(request)) continue;
 		const service = serviceOf(request.route);
@@ -115,6 +115,7 @@ function countCalls(requests: RequestLike[]): CallCounts {
 			else if (kind === 'write') counts.armWrites++;
 		} else if (service === 'Log Analytics') counts.logAnalytics++;
 		else if (isSignl4Event(request.route)) counts.signl4Events++;
+		else if (service === 'SIGNL4') counts.signl4Api++;
 	}
 	return counts;
 }
@@ -140,6 +141,10 @@ interface Progress {
 	firstHighAt?: number;
 	allPagedAt?: number;
 	allWrittenBackAt?: number;
+	/** Workflow 1 in a storm: Signls paged before their details, and when each got its evidence annotation. */
+	evidencePending: number;
+	evidenceAt: Map<string, number>;
+	allEvidenceAt?: number;
 	highsBeforeFirstLow: number;
 	/** Requests from the storm's creation on. */
 	requests: RequestLike[];
@@ -151,11 +156,16 @@ function progressOf(emu: Emulator, side: Side, incidents: Incident[], stormAt: n
 	const t0 = requests.find((request) => request.route === 'incidents.list');
 	const pagedAt = new Map<string, number>();
 	const signls = new Map<string, number>();
+	const evidenceAt = new Map<string, number>();
+	let evidencePending = 0;
 	for (const alert of emu.signl4.alerts()) {
 		// Workflow 1: `sentinel:{sub}:{rg}:{ws}:{name}`; the baseline: the incident's ARM id. Both end in the name.
 		const name = (alert.externalId ?? '').toLowerCase().split(/[:/]/).pop() ?? '';
 		if (!names.has(name)) continue;
 		signls.set(name, (signls.get(name) ?? 0) + 1);
+		if ((alert.text ?? '').includes('the evidence follows as an annotation')) evidencePending++;
+		const evidence = alert.annotations.find((note) => note.text.startsWith('Evidence for Sentinel #'));
+		if (evidence) evidenceAt.set(name, Math.min(Date.parse(evidence.timestamp), evidenceAt.get(name) ?? Infinity));
 		const at = Date.parse(alert.created);
 		pagedAt.set(name, Math.min(at, pagedAt.get(name) ?? Infinity));
 	}
@@ -186,6 +196,9 @@ function progressOf(emu: Emulator, side: Side, incidents: Incident[], stormAt: n
 		firstHighAt: highs.length ? Math.min(...highs) : undefined,
 		allPagedAt: pagedAt.size === incidents.length ? Math.max(...pagedAt.values()) : undefined,
 		allWrittenBackAt: writtenBackAt.size === incidents.length ? Math.max(...writtenBackAt.values()) : undefined,
+		evidencePending,
+		evidenceAt,
+		allEvidenceAt: evidencePending > 0 && evidenceAt.size >= evidencePending ? Math.max(...evidenceAt.values()) : undefined,
 		highsBeforeFirstLow: highs.filter((at) => at < firstLow).length,
 		requests,
 	};
@@ -206,6 +219,10 @@ interface RunResult {
 	firstHigh: Milestone;
 	allPaged: Milestone;
 	allWrittenBack: Milestone;
+	/** Workflow 1 in a storm: every Signl paged before its details has its evidence annotation. */
+	allEvidence: Milestone;
+	evidencePending: number;
+	evidenceAdded: number;
 	paged: number;
 	writtenBack: number;
 	highs: number;
@@ -279,7 +296,7 @@ async function run(side: Side, options: StartOptions): Promise<RunResult> {
 		log(`${side}: storm of ${SIZE} created at ${new Date(stormAt).toISOString()}; waiting for the next poll`);
 
 		let progress = progressOf(emu, side, incidents, stormAt);
-		let endedBy = 'everything paged and written back';
+		let endedBy = 'everything paged and written back (and evidence added where paged first)';
 		let lastReport = 0;
 		for (;;) {
 			await sleep(1_000);
@@ -287,7 +304,8 @@ async function run(side: Side, options: StartOptions): Promise<RunResult> {
 			rss.sample();
 			progress = progressOf(emu, side, incidents, stormAt);
 			const now = Date.now();
-			if (progress.allPagedAt !== undefined && progress.allWrittenBackAt !== undefined) break;
+			const evidenceDone = progress.evidencePending === 0 || progress.allEvidenceAt !== undefined;
+			if (progress.allPagedAt !== undefined && progress.allWrittenBackAt !== undefined && evidenceDone) break;
 			if (progress.t0 === undefined && now - stormAt > FIRST_POLL_WAIT_MS) {
 				endedBy = `no poll saw the storm within ${FIRST_POLL_WAIT_MS / 60_000} minutes`;
 				break;
@@ -299,7 +317,9 @@ async function run(side: Side, options: StartOptions): Promise<RunResult> {
 			if (now - lastReport >= 15_000) {
 				lastReport = now;
 				const since = progress.t0 === undefined ? 'no poll yet' : `${((now - progress.t0) / 1000).toFixed(0)} s after the first poll`;
-				log(`${side}: ${since}: ${progress.pagedAt.size} paged, ${progress.writtenBackAt.size} written back, ${emu.requests.length} requests`);
+				log(
+					`${side}: ${since}: ${progress.pagedAt.size} paged, ${progress.writtenBackAt.size} written back, ${progress.evidenceAt.size} of ${progress.evidencePending} evidence annotations, ${emu.requests.length} requests`,
+				);
 			}
 		}
 		const endAt = Date.now();
@@ -331,6 +351,9 @@ async function run(side: Side, options: StartOptions): Promise<RunResult> {
 			firstHigh: milestone(progress.firstHighAt),
 			allPaged: milestone(progress.allPagedAt),
 			allWrittenBack: milestone(progress.allWrittenBackAt),
+			allEvidence: milestone(progress.allEvidenceAt),
+			evidencePending: progress.evidencePending,
+			evidenceAdded: progress.evidenceAt.size,
 			paged: progress.pagedAt.size,
 			writtenBack: progress.writtenBackAt.size,
 			highs,
@@ -431,6 +454,16 @@ function table(results: RunResult[]): string {
 		r.allWrittenBack.seconds === undefined ? `not reached (${r.writtenBack} written back)` : `${seconds(r.allWrittenBack.seconds)} (${SIDES[r.side].writtenBack})`,
 	);
 	row('  floor · ratio', (r) => `${floorText(r.allWrittenBack)} · ${ratio(r.allWrittenBack)}`);
+	row('→ evidence added to every Signl paged before its details', (r) =>
+		r.evidencePending === 0
+			? r.side === 'baseline'
+				? 'no evidence'
+				: 'none paged before its details'
+			: r.allEvidence.seconds === undefined
+				? `not reached (${r.evidenceAdded} of ${r.evidencePending})`
+				: `${seconds(r.allEvidence.seconds)} (${r.evidencePending} Signls)`,
+	);
+	row('  floor · ratio', (r) => `${floorText(r.allEvidence)} · ${ratio(r.allEvidence)}`);
 	row('Highs paged before the first Low', (r) => `${r.highsBeforeFirstLow} of ${r.highs}`);
 	const labels = [...new Set(results.flatMap((result) => [...result.calls.keys()]))].sort((a, b) => {
 		const order = (label: string) => ['Entra', 'ARM r', '  GET', 'ARM w', '  P', 'ARM d', '  D', 'Log', 'SIGNL4 e', 'SIGNL4 R', 'unm'].findIndex((prefix) => label.startsWith(prefix));
@@ -452,7 +485,7 @@ function floorDetails(results: RunResult[]): string {
 	const out: string[] = [
 		'How each floor is computed: from the first poll that saw the storm, with every budget full, the earliest time the',
 		'calls the run made before the milestone (429s not counted) can be served — the largest over the services:',
-		'SIGNL4 events (commercial plan windows), ARM reads (bucket 250, +25/s) and writes incl. POST (bucket 200, +10/s),',
+		'SIGNL4 events and SIGNL4 API calls (commercial plan windows), ARM reads (bucket 250, +25/s) and writes incl. POST (bucket 200, +10/s),',
 		'Log Analytics (200 requests per 30 s; its limit of 5 concurrent bounds nothing without query durations).',
 	];
 	for (const result of results) {
@@ -460,6 +493,7 @@ function floorDetails(results: RunResult[]): string {
 			['first High', result.firstHigh],
 			['all paged', result.allPaged],
 			['all written back', result.allWrittenBack],
+			['evidence on every Signl paged first', result.allEvidence],
 		] as const) {
 			if (!milestone.floor) continue;
 			const parts = milestone.floor.parts.map((part) => `${part.service} ${part.how} = ${part.seconds.toFixed(1)} s`).join('; ');

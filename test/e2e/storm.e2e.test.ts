@@ -11,7 +11,7 @@ import { expectDeliveredOnce, waitUntilDelivered } from './fixtures/delivery';
 import { REFERENCE_WORKFLOWS, referenceWorkflow } from './fixtures/referenceWorkflows';
 import { emulatorAzureCredential, signlExternalId } from './fixtures/sentinel';
 import { emulatorSignl4Credential } from './fixtures/signl4';
-import { N8nInstance, e2eTest } from './harness';
+import { N8nInstance, e2eTest, eventually } from './harness';
 
 jest.setTimeout(30 * 60_000);
 
@@ -57,17 +57,35 @@ describe('an alert storm at the services’ own limits', () => {
 				const service = String(request.route).split('.')[0];
 				if (request.status === 429) throttled[service] = (throttled[service] ?? 0) + 1;
 			}
+			// Paged before their details (In a Storm: Page First, Details After): every Signl says its evidence follows, and
+			// the evidence comes as one annotation per Signl, most severe first, 20 at a time after the write-back.
+			// The first 100 paged (Highs) are waited for; the rest are still being annotated when the test ends.
+			const signls = emu.signl4.alerts();
+			const sayEvidenceFollows = signls.filter((signl) => (signl.text ?? '').includes('the evidence follows as an annotation')).length;
+			const firstPaged = signls.slice(0, 100);
+			const evidenceOf = (id: string) => (emu.signl4.alert(id)?.annotations ?? []).filter((note) => note.text.startsWith('Evidence for Sentinel #'));
+			await eventually('the first 100 Signls annotated with their evidence', () => firstPaged.every((signl) => evidenceOf(signl.id).length > 0) || undefined, {
+				timeoutMs: 8 * 60_000,
+				intervalMs: 2_000,
+			});
+			const annotated = signls.filter((signl) => evidenceOf(signl.id).length > 0);
 			const executions = await n8n.listExecutions(WF1);
 			const statuses = executions.map((execution) => execution.status);
 			console.log(
 				`storm: ${STORM} incidents, limits enforced, in ${seconds} s: ${JSON.stringify(outcome)}; 429s answered by service ${JSON.stringify(throttled)}; ` +
-					`workflow-1 runs ${statuses.join(', ')}; last High paged as #${lastHigh + 1}, first Low as #${firstLow + 1}`,
+					`workflow-1 runs ${statuses.join(', ')}; last High paged as #${lastHigh + 1}, first Low as #${firstLow + 1}; ` +
+					`${sayEvidenceFollows} Signls paged before their details, ${annotated.length} annotated with their evidence so far`,
 			);
 			expectDeliveredOnce(outcome);
 			expect(lastHigh).toBeLessThan(firstLow);
+			expect(sayEvidenceFollows).toBe(STORM);
+			// One evidence annotation per Signl, never two (the loop must not go round a batch twice).
+			expect(annotated.filter((signl) => evidenceOf(signl.id).length > 1)).toEqual([]);
+			expect(evidenceOf(firstPaged[0].id)[0].text).toContain('Alerts (');
 			// The limits were met (or this shows nothing), and waited out: no run failed.
 			expect(Object.values(throttled).reduce((sum, count) => sum + count, 0)).toBeGreaterThan(0);
-			expect(statuses.filter((status) => status !== 'success')).toEqual([]);
+			// (The storm's run may still be adding evidence to the last Signls: running is not a failure.)
+			expect(statuses.filter((status) => status !== 'success' && status !== 'running')).toEqual([]);
 		} catch (error) {
 			throw n8n.withLogTail(error);
 		} finally {

@@ -221,6 +221,9 @@ export function buildText(item: Json): string {
 	const alertCount = typeof item.alertCount === 'number' ? item.alertCount : alerts.length;
 	if (alerts.length) sections.push([`Alerts (${Math.max(alertCount, alerts.length)}):`, ...alertLines(alerts)].join('\n'));
 	else if (alertCount) sections.push(`Alerts: ${alertCount}`);
+	if (item.detailsDeferred === true) {
+		sections.push('Paged in a storm before its alerts and entities were read: the evidence follows as an annotation.');
+	}
 	const description = paragraphs(item.description);
 	if (description) sections.push(`Description:\n${truncate(description, MAX_DESCRIPTION_LENGTH)}`);
 
@@ -234,6 +237,27 @@ export function buildText(item: Json): string {
 	}
 	if (footer) sections.push(footer);
 	return truncate(sections.join('\n\n'), MAX_TEXT_LENGTH);
+}
+
+/**
+ * The evidence of an incident as one annotation (SIGNL4 keeps annotations short: at most `maxLength`): its entities,
+ * its alerts and the Log Analytics summary, as Send would have put them in the Signl. For an incident paged before
+ * its details were read (a storm with "Page First, Details After"); undefined when the item has no evidence.
+ */
+export function buildEvidenceAnnotation(item: Json, maxLength: number): string | undefined {
+	const sections: string[] = [];
+	const entities = entityLines(obj(item.entities));
+	if (entities.length) sections.push(entities.join('\n'));
+	const alerts = arr(item.alerts);
+	if (alerts.length) sections.push([`Alerts (${alerts.length}):`, ...alertLines(alerts)].join('\n'));
+	const head = `Evidence for Sentinel #${str(item.incidentNumber) ?? '?'}:`;
+	const summary = enrichmentSummary(item);
+	if (summary) {
+		const used = head.length + sections.join('\n\n').length + 'Log Analytics:\n'.length + 6;
+		sections.push(`Log Analytics:\n${truncate(summary, Math.max(200, maxLength - used))}`);
+	}
+	if (!sections.length) return undefined;
+	return truncate([head, ...sections].join('\n\n'), maxLength);
 }
 
 /**

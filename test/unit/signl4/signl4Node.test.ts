@@ -330,6 +330,33 @@ describe('API operations (API key)', () => {
 		]);
 	});
 
+	test("annotate with the incident's evidence: a storm's Signl paged before its details gets them afterwards", async () => {
+		const withEvidence = enrichedItem();
+		const listed = { ...incidentItem(), detailsDeferred: true } as IDataObject;
+		delete listed.alerts;
+		delete listed.entities;
+		// Paged from what the incident list says: the Signl says the evidence follows.
+		await run('send', { options: {} }, { input: [listed] });
+		const [alert] = emu.signl4.alerts();
+		expect(alert.text).toContain('the evidence follows as an annotation');
+		const { items } = await run('annotate', { lookupBy: 'externalId', annotation: 'incidentEvidence', options: {} }, { input: [withEvidence] });
+		const [note] = emu.signl4.alert(alert.id)?.annotations ?? [];
+		expect(items[0].json).toMatchObject({ alertId: alert.id, annotation: { text: note.text } });
+		expect(note.text).toMatch(/^Evidence for Sentinel #4711:/);
+		expect(note.text).toContain('Accounts: ');
+		expect(note.text).toContain('Alerts (');
+		expect(note.text).toContain('Log Analytics:\nAtypical travel: 3 rows');
+		expect(note.text.length).toBeLessThanOrEqual(4_000);
+
+		// An item without evidence, or not an incident at all, is refused before anything is sent.
+		const before = emu.requests.length;
+		const bare = await run('annotate', { lookupBy: 'externalId', annotation: 'incidentEvidence', options: {} }, { input: [listed] });
+		expect(bare.error?.message).toBe('Incident 4711 has no evidence to add');
+		const other = await run('annotate', { lookupBy: 'externalId', annotation: 'incidentEvidence', options: {} }, { input: [{ hello: 'world' }] });
+		expect(other.error?.message).toBe('The input item is not a Microsoft Sentinel incident');
+		expect(emu.requests.slice(before).filter((request) => request.route === 'signl4.alerts.annotate')).toEqual([]);
+	});
+
 	test('get by alert ID and by external ID, with the incident reference', async () => {
 		const alert = emu.signl4.raise({ title: 'x', text: 'y', externalId: incidentExternalId, parameters: { Host: 'web-01' } });
 		const byId = await run('get', { lookupBy: 'alertId', alertId: alert.id, options: {} });

@@ -267,6 +267,27 @@ describe('Microsoft Sentinel Trigger: at-least-once delivery', () => {
 		}
 	});
 
+	it('In a Storm: Page First, Details After hands the whole storm over at once, Highs first, without reading a detail', async () => {
+		const created = Array.from({ length: 60 }, (_, i) => emu.sentinel.createIncident({ severity: i % 12 === 5 ? 'High' : (['Low', 'Medium', 'Informational'] as const)[i % 3] }));
+		const rank: Record<string, number> = { High: 0, Medium: 1, Low: 2, Informational: 3 };
+		for (const delivery of ['atLeastOnce', 'atMostOnce']) {
+			emu.clearRequests();
+			const node = trigger({ delivery, includeAlerts: true, includeEntities: true, options: { stormDetails: 'afterPaging' } });
+			const first = items(await node.poll());
+			expect(first).toHaveLength(created.length);
+			const order = first.map((item) => rank[item.severity as string]);
+			expect(order).toEqual([...order].sort((a, b) => a - b));
+			expect(first.every((item) => item.detailsDeferred === true && item.alerts === undefined && item.entities === undefined)).toBe(true);
+			expect(emu.requests.filter((request) => ['incidents.alerts', 'incidents.entities'].includes(request.route))).toEqual([]);
+			expect(items(await node.poll())).toEqual([]);
+		}
+		// Not a storm: the details are read before the incidents go out, as always.
+		const node = trigger({ includeAlerts: true, options: { stormDetails: 'afterPaging', maxIncidentsPerPoll: 50 } });
+		const small = items(await node.poll());
+		expect(small).toHaveLength(50);
+		expect(small.every((item) => item.detailsDeferred === undefined && Array.isArray(item.alerts))).toBe(true);
+	});
+
 	it('50 incidents or fewer are not a storm (nor is any number without details to read): all in one poll, Highs first', async () => {
 		const created = Array.from({ length: 50 }, (_, i) => emu.sentinel.createIncident({ severity: i % 10 === 3 ? 'High' : 'Low' }));
 		const first = items(await trigger({ includeAlerts: true }).poll());
