@@ -69,16 +69,26 @@ describe('an alert storm at the services’ own limits', () => {
 				intervalMs: 2_000,
 			});
 			const annotated = signls.filter((signl) => evidenceOf(signl.id).length > 0);
+			// Paged first: no incident's alerts or entities were read before the storm's last Signl was sent (the
+			// enrichment before Send must let a deferred incident through, not read its alerts itself).
+			const sends = emu.requests.filter((request) => (request.route === 'signl4.webhook' || request.route === 'signl4.events') && request.status < 300);
+			const lastSendAt = sends.length > 0 ? sends[sends.length - 1].at : '';
+			const detailReadsBeforeLastSend = emu.requests.filter(
+				(request) => (request.route === 'incidents.alerts' || request.route === 'incidents.entities') && request.at < lastSendAt,
+			).length;
 			const executions = await n8n.listExecutions(WF1);
 			const statuses = executions.map((execution) => execution.status);
 			console.log(
 				`storm: ${STORM} incidents, limits enforced, in ${seconds} s: ${JSON.stringify(outcome)}; 429s answered by service ${JSON.stringify(throttled)}; ` +
 					`workflow-1 runs ${statuses.join(', ')}; last High paged as #${lastHigh + 1}, first Low as #${firstLow + 1}; ` +
-					`${sayEvidenceFollows} Signls paged before their details, ${annotated.length} annotated with their evidence so far`,
+					`${sayEvidenceFollows} Signls paged before their details, ${annotated.length} annotated with their evidence so far; ` +
+					`${detailReadsBeforeLastSend} alerts/entities reads before the last send`,
 			);
 			expectDeliveredOnce(outcome);
 			expect(lastHigh).toBeLessThan(firstLow);
 			expect(sayEvidenceFollows).toBe(STORM);
+			expect(sends.length).toBeGreaterThanOrEqual(STORM);
+			expect(detailReadsBeforeLastSend).toBe(0);
 			// One evidence annotation per Signl, never two (the loop must not go round a batch twice).
 			expect(annotated.filter((signl) => evidenceOf(signl.id).length > 1)).toEqual([]);
 			expect(evidenceOf(firstPaged[0].id)[0].text).toContain('Alerts (');
