@@ -12,6 +12,7 @@ import {
 
 import { API_EVENTS_PATH, API_PREFIX, SIGNL4_CREDENTIAL, WEBHOOK_PATH } from './constants';
 import { describeSignl4Status, signl4ErrorBody } from './errors';
+import { notePacing, pacingKey, pacingWaitMs } from './pacing';
 import { rateLimitWaitMs, readRateLimit, type RateLimitInfo } from './rateLimit';
 
 /**
@@ -25,6 +26,8 @@ import { rateLimitWaitMs, readRateLimit, type RateLimitInfo } from './rateLimit'
  * - Anything else is never repeated for a POST: a webhook event that timed out may well have raised a Signl, and
  *   sending it again would page the engineer twice. Such failures carry `context.deliveryUncertain = true` so the
  *   caller can check (Send Alert looks the external ID up when an API key is configured) instead of resending.
+ * - A reply that says the window is spent (`X-RateLimit-Remaining: 0`) holds the next request of its kind until the
+ *   announced reset (pacing.ts): SIGNL4 blocks for a whole window from the request that exceeds it.
  * - GETs are idempotent and are retried on network errors and 502/503/504.
  * - Error messages are built here from the status and SIGNL4's error code; they never contain the URL (which holds
  *   the team secret), request headers or SIGNL4's raw error text beyond its short `message`.
@@ -188,7 +191,10 @@ export async function signl4Request<T = IDataObject>(context: Signl4Context, req
 	const timeoutMs = request.timeoutMs ?? DEFAULT_TIMEOUT_MS;
 	let rateLimitRetries = 0;
 	let networkRetries = 0;
+	const pacing = pacingKey(context, request.channel, SIGNL4_CREDENTIAL);
 	for (;;) {
+		const paceMs = pacingWaitMs(pacing, Date.now(), policy.maxWaitSeconds * 1000);
+		if (paceMs > 0) await sleep(paceMs);
 		const isBuffer = Buffer.isBuffer(request.body);
 		const options: IHttpRequestOptions = {
 			method: request.method,
@@ -228,6 +234,7 @@ export async function signl4Request<T = IDataObject>(context: Signl4Context, req
 
 		const rateLimit = readRateLimit(response.headers);
 		const status = response.statusCode;
+		if (status !== 429) notePacing(pacing, rateLimit, Date.now());
 		if (status === 429) {
 			const waitMs = rateLimitWaitMs(response.headers, Date.now());
 			if (rateLimitRetries < policy.maxRetries && waitMs <= policy.maxWaitSeconds * 1000) {

@@ -4,6 +4,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 import { startEmulator, type Emulator } from '../../emulator';
 import { runNode, type NodeRun } from '../../helpers/n8nHarness';
 import { formatExternalId } from '../../../nodes/shared/sentinel/externalId';
+import { forgetSignl4Pacing } from '../../../nodes/shared/signl4/pacing';
 import { CREDENTIAL, INCIDENT_NAME, NODE_TYPE, SUBSCRIPTION, enrichedItem, incidentItem, signl4Credential, signl4Node } from './fixtures';
 
 let emu: Emulator;
@@ -14,6 +15,7 @@ beforeAll(async () => {
 });
 afterAll(async () => emu.stop());
 beforeEach(() => {
+	forgetSignl4Pacing();
 	emu.signl4.reset();
 	emu.faults.clear();
 	emu.clearRequests();
@@ -165,15 +167,29 @@ describe('Send', () => {
 
 	describe('rate limits', () => {
 		test('a 429 waits for the announced reset and sends again (the refused request created nothing)', async () => {
-			emu.signl4.setPlan({ events: [{ seconds: 1, limit: 1 }], api: [{ seconds: 1, limit: 100 }], erroneous: [{ seconds: 60, limit: 10 }] });
+			// A 429 that no earlier reply announced (another process spent the window): waited out, then sent again.
+			emu.faults.add({ route: 'signl4.webhook', kind: 'status', status: 429, retryAfterSeconds: 1, times: 1 });
 			const started = Date.now();
-			const { items, error } = await run('send', { options: {} }, { input: [incidentItem(), incidentItem({ incidentNumber: 4712, incidentName: '8d2b0f63-4c5e-4a7b-9f3c-1e0d9c8b7a6f' })] });
+			const { items, error } = await run('send', { options: {} });
+			expect(error).toBeUndefined();
+			expect(items.map((i) => i.json.rateLimitRetries)).toEqual([1]);
+			expect(Date.now() - started).toBeGreaterThanOrEqual(900);
+			expect(emu.requests.filter((r) => r.route === 'signl4.webhook').map((r) => r.status)).toEqual([429, 201]);
+			expect(emu.signl4.alerts()).toHaveLength(1);
+		});
+
+		test('a reply that spends the window holds the next send until its reset: no 429, which would block for a whole window', async () => {
+			emu.signl4.setPlan({ events: [{ seconds: 1, limit: 2 }], api: [{ seconds: 1, limit: 100 }], erroneous: [{ seconds: 60, limit: 10 }] });
+			const input = [0, 1, 2, 3, 4].map((n) => incidentItem({ incidentNumber: 4711 + n, incidentName: `8d2b0f63-4c5e-4a7b-9f3c-1e0d9c8b7a6${n}` }));
+			const started = Date.now();
+			const { items, error } = await run('send', { options: {} }, { input });
 			const elapsed = Date.now() - started;
 			expect(error).toBeUndefined();
-			expect(items.map((i) => i.json.rateLimitRetries)).toEqual([0, 1]);
-			expect(elapsed).toBeGreaterThanOrEqual(700);
-			expect(emu.requests.filter((r) => r.route === 'signl4.webhook').map((r) => r.status)).toEqual([201, 429, 201]);
-			expect(emu.signl4.alerts()).toHaveLength(2);
+			expect(items.map((i) => i.json.rateLimitRetries)).toEqual([0, 0, 0, 0, 0]);
+			expect(emu.requests.filter((r) => r.route === 'signl4.webhook').map((r) => r.status)).toEqual([201, 201, 201, 201, 201]);
+			// Two windows waited for (after the 2nd and the 4th send).
+			expect(elapsed).toBeGreaterThanOrEqual(1500);
+			expect(emu.signl4.alerts()).toHaveLength(5);
 		});
 
 		test('a reset later than the maximum wait fails at once with when it resets', async () => {
