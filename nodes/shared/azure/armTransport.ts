@@ -1,6 +1,7 @@
 import type { SecurityInsights } from '@azure/arm-securityinsight';
 import type { ServiceClient } from '@azure/core-client';
 
+import { armPacingPolicy } from './armPacing';
 import type { AzureSession } from './credential';
 import { loadAzureSdk } from './sdk';
 
@@ -24,6 +25,11 @@ export const SUBSCRIPTIONS_API_VERSION = '2022-12-01';
  */
 const retryOptions = { maxRetries: 3, retryDelayInMs: 800, maxRetryDelayInMs: 20_000 };
 
+/** Inside the retry loop, so every attempt waits for a token of its bucket (see armPacing.ts). */
+function pacing(session: AzureSession) {
+	return [{ policy: armPacingPolicy(session.fingerprint), position: 'perRetry' as const }];
+}
+
 const sentinelClients = new WeakMap<AzureSession, Map<string, SecurityInsights>>();
 const armClients = new WeakMap<AzureSession, ServiceClient>();
 
@@ -44,6 +50,7 @@ export async function getSentinelClient(session: AzureSession, subscriptionId: s
 		apiVersion: SENTINEL_API_VERSION,
 		tlsOptions: session.tlsOptions,
 		retryOptions,
+		additionalPolicies: pacing(session),
 		userAgentOptions: { userAgentPrefix: 'n8n-nodes-sentinel-signl4' },
 	});
 	perSubscription.set(subscriptionId, client);
@@ -60,6 +67,7 @@ async function getArmClient(session: AzureSession): Promise<ServiceClient> {
 		credentialScopes: [session.endpoints.armScope],
 		tlsOptions: session.tlsOptions,
 		retryOptions,
+		additionalPolicies: pacing(session),
 		userAgentOptions: { userAgentPrefix: 'n8n-nodes-sentinel-signl4' },
 	});
 	armClients.set(session, client);

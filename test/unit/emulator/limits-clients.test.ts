@@ -3,6 +3,7 @@
  * reads and writes) and the Azure Log Analytics node (200 requests per window), each run through n8n-core against an
  * emulator with limits enforced and the principal's bucket or window drained.
  */
+import { forgetArmPacing } from '../../../nodes/shared/azure/armPacing';
 import { clearAzureSessions } from '../../../nodes/shared/azure/credential';
 import { startEmulator, type Emulator } from '../../emulator';
 import { run as runLogAnalytics, runQueryParameters } from '../logAnalytics/support';
@@ -41,6 +42,7 @@ beforeAll(async () => {
 });
 afterAll(() => emu.stop());
 afterEach(() => {
+	forgetArmPacing();
 	emu.limits.reset();
 	emu.clearRequests();
 });
@@ -70,6 +72,20 @@ describe('Microsoft Sentinel node against enforced ARM limits', () => {
 		expect(json(result)[0]).toMatchObject({ changed: true, status: 'Active' });
 		expect(puts(emu).map((put) => put.status)).toEqual([429, 200]);
 		expect(emu.sentinel.history(incident.name).filter((entry) => entry.via === 'put')).toHaveLength(1);
+	});
+
+	it('a writes bucket run dry: after the first 429 the node holds each write until a token is due, so 40 comments meet one 429', async () => {
+		const incidents = Array.from({ length: 40 }, (_, i) => emu.sentinel.createIncident({ title: `Paced ${i}` }));
+		emu.limits.drain({ kinds: ['writes'] });
+		const result = await runSentinel(emu, 'addComment', { message: 'Paged in SIGNL4', format: 'plainText' } as never, {
+			input: incidents.map((incident) => triggerItem(emu, incident)),
+		});
+		expect(result.error).toBeUndefined();
+		const answers = statuses('comments.put');
+		// Without pacing the refilled bucket (10 a second) runs dry again every 10 comments, each time a 429 and a second.
+		expect(answers.filter((status) => status === 201)).toHaveLength(40);
+		expect(answers.filter((status) => status === 429)).toHaveLength(1);
+		expect(answers[0]).toBe(429);
 	});
 });
 
