@@ -6,7 +6,9 @@
  *
  * Behaviour only: how fast is `npm run bench:storm`'s business. Sizes and counts are printed.
  */
-import { startEmulator } from '../emulator';
+import { setTimeout as sleep } from 'node:timers/promises';
+
+import { startEmulator, type Emulator } from '../emulator';
 import { routeInGroup } from '../emulator/core/route-ids';
 import { expectDeliveredOnce, waitUntilDelivered } from './fixtures/delivery';
 import { REFERENCE_WORKFLOWS, referenceWorkflow } from './fixtures/referenceWorkflows';
@@ -19,6 +21,32 @@ jest.setTimeout(30 * 60_000);
 const WF1 = REFERENCE_WORKFLOWS.sentinelToSignl4.id;
 const STORM = 1000;
 const SEVERITIES = ['High', 'Medium', 'Low', 'Informational'] as const;
+
+/** Set when the test ends, so a spender still waiting stops. */
+let stormOver = false;
+
+/**
+ * Another client spending this principal's ARM bucket of one kind: from the moment `from()` holds, the bucket is
+ * emptied every 10 ms until one of the workflow's requests of that kind is refused with 429, then left to refill.
+ * True when a request was refused.
+ */
+async function spendArmUntilRefused(emu: Emulator, kind: 'reads' | 'writes', from: () => boolean): Promise<boolean> {
+	const deadline = Date.now() + 20 * 60_000;
+	while (!from()) {
+		if (Date.now() > deadline || stormOver) return false;
+		await sleep(100);
+	}
+	let scanned = emu.requests.length;
+	while (Date.now() < deadline && !stormOver) {
+		emu.limits.drain({ service: 'arm', kinds: [kind] });
+		for (; scanned < emu.requests.length; scanned++) {
+			const request = emu.requests[scanned];
+			if (request.status === 429 && request.route !== 'unmatched' && routeInGroup(request.route, 'arm') && (request.method === 'GET') === (kind === 'reads')) return true;
+		}
+		await sleep(10);
+	}
+	return false;
+}
 
 describe('an alert storm at the services’ own limits', () => {
 	e2eTest(`${STORM} incidents with every limit enforced: all paged once, every High before any Low, 429s waited out`, async () => {
@@ -39,18 +67,12 @@ describe('an alert storm at the services’ own limits', () => {
 				}),
 			);
 			// The nodes pace themselves to the budgets the answers announce, so a storm alone may meet no 429 at all. Another
-			// client of the same subscription and SIGNL4 team spends them too: ARM's buckets are empty when the first poll
-			// lists the storm and the writes bucket again at the first write-back (the real limit, enforced), and three
-			// SIGNL4 sends are answered 429 with Retry-After. Each must be waited out, never turned into a failure.
-			emu.limits.drain({ service: 'arm' });
+			// client of the same subscription and SIGNL4 team spends them too: it keeps ARM's reads bucket empty until the
+			// first poll's listing is refused, and the writes bucket at the first write-back until a write is refused (the
+			// real limits, enforced); three SIGNL4 sends are answered 429 with Retry-After. Each must be waited out.
+			const spentReads = spendArmUntilRefused(emu, 'reads', () => true);
+			const spentWrites = spendArmUntilRefused(emu, 'writes', () => emu.requests.some((request) => request.route === 'comments.put'));
 			emu.faults.add({ route: ['signl4.webhook', 'signl4.events'], kind: 'status', status: 429, retryAfterSeconds: 2, skip: 300, times: 3 });
-			const drainWritesAtFirstWriteBack = eventually('the first write-back', () => emu.requests.some((request) => request.route === 'comments.put') || undefined, {
-				timeoutMs: 15 * 60_000,
-				intervalMs: 100,
-			}).then(
-				() => emu.limits.drain({ service: 'arm', kinds: ['writes'] }),
-				() => undefined,
-			);
 			const startedAt = Date.now();
 			// n8n's activation includes the trigger's first poll, which here lists the whole storm and reads its details.
 			await n8n.activateWorkflow(WF1, 15 * 60_000);
@@ -66,7 +88,7 @@ describe('an alert storm at the services’ own limits', () => {
 			const lastHigh = paged.lastIndexOf('High');
 			const firstLow = paged.findIndex((severity) => severity === 'Low' || severity === 'Informational');
 
-			await drainWritesAtFirstWriteBack;
+			const spent = { reads: await spentReads, writes: await spentWrites };
 			const throttled: Record<string, number> = {};
 			for (const request of emu.requests) {
 				const service = (['arm', 'loganalytics', 'signl4', 'entra'] as const).find((group) => request.route !== 'unmatched' && routeInGroup(request.route, group)) ?? String(request.route);
@@ -108,6 +130,7 @@ describe('an alert storm at the services’ own limits', () => {
 			expect(annotated.filter((signl) => evidenceOf(signl.id).length > 1)).toEqual([]);
 			expect(evidenceOf(firstPaged[0].id)[0].text).toContain('Alerts (');
 			// The limits were met (or this shows nothing), and waited out: no run failed.
+			expect(spent).toEqual({ reads: true, writes: true });
 			expect(throttled.arm ?? 0).toBeGreaterThanOrEqual(2);
 			expect(throttled.signl4 ?? 0).toBeGreaterThanOrEqual(3);
 			// (The storm's run may still be adding evidence to the last Signls: running is not a failure.)
@@ -115,6 +138,7 @@ describe('an alert storm at the services’ own limits', () => {
 		} catch (error) {
 			throw n8n.withLogTail(error);
 		} finally {
+			stormOver = true;
 			await n8n.stop();
 			await emu.stop();
 		}
