@@ -142,7 +142,11 @@ describe('the n8n editor in a browser, set up as npm start does', () => {
 		await session.page.goto(`${demo.n8n.baseUrl}/workflow/${demo.workflowIds.sentinelToSignl4}/executions/${last.id}`);
 		await session.page.locator('iframe, [data-test-id="canvas-node"]').first().waitFor();
 		await session.page.waitForLoadState('networkidle');
+		// The production checklist pops up about a second after the page loads.
+		await session.page.waitForTimeout(1_500);
 		await dismissPopups(session);
+		// Whatever still floats over the execution (the production checklist opens late): Escape closes it.
+		await session.page.keyboard.press('Escape');
 		await session.page.waitForTimeout(1_000);
 		await session.page.screenshot({ path: path.join(screenshotDir, 'workflow-1-execution.png') });
 		expect(session.problems).toEqual([]);
