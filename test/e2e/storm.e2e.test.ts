@@ -68,7 +68,7 @@ describe('an alert storm at the services’ own limits', () => {
 			);
 			// The nodes pace themselves to the budgets the answers announce, so a storm alone may meet no 429 at all. Another
 			// client of the same subscription and SIGNL4 team spends them too: it keeps ARM's reads bucket empty until the
-			// first poll's listing is refused, and the writes bucket at the first write-back until a write is refused (the
+			// first poll's first read is refused, and the writes bucket at the first write-back until a write is refused (the
 			// real limits, enforced); three SIGNL4 sends are answered 429 with Retry-After. Each must be waited out.
 			const spentReads = spendArmUntilRefused(emu, 'reads', () => true);
 			const spentWrites = spendArmUntilRefused(emu, 'writes', () => emu.requests.some((request) => request.route === 'comments.put'));

@@ -14,8 +14,6 @@ import { sleep } from 'n8n-workflow';
  * nothing is held. The estimate lives in the n8n process; other processes (queue-mode workers) spend the same
  * bucket, which the next answer's header shows, and a 429 that still comes is waited out by the SDK as before.
  */
-export const ARM_PACING_POLICY_NAME = 'armBucketPacing';
-
 type OperationKind = 'reads' | 'writes' | 'deletes';
 
 const BUCKETS: Readonly<Record<OperationKind, { capacity: number; refillPerSecond: number }>> = {
@@ -61,13 +59,9 @@ export function takeArmToken(key: string, kind: OperationKind, now: number): num
 	if (!estimate) return 0;
 	const tokens = tokensNow(estimate, kind, now);
 	const holdMs = tokens >= 1 ? 0 : Math.ceil(((1 - tokens) / BUCKETS[kind].refillPerSecond) * 1000);
-	if (holdMs > MAX_HOLD_MS) {
-		// Far behind (many processes, or a bucket smaller than documented): ARM's answer resets the estimate.
-		estimates.set(key, { tokens: tokens - 1, at: now });
-		return 0;
-	}
 	estimates.set(key, { tokens: tokens - 1, at: now });
-	return holdMs;
+	// Far behind (many processes, or a bucket smaller than documented): send, and let ARM's answer reset the estimate.
+	return holdMs > MAX_HOLD_MS ? 0 : holdMs;
 }
 
 /** Sets a bucket's estimate from an answer: the tokens its header names, or none after a 429. */
@@ -87,7 +81,7 @@ export function noteArmAnswer(key: string, status: number, remainingHeader: stri
 /** The pacing policy for one signed-in principal's clients; it runs inside the SDK's retry loop (every attempt). */
 export function armPacingPolicy(principal: string): PipelinePolicy {
 	return {
-		name: ARM_PACING_POLICY_NAME,
+		name: 'armBucketPacing',
 		async sendRequest(request, next) {
 			const kind = operationKind(request.method);
 			const key = bucketKey(principal, request.url, kind);
