@@ -12,6 +12,7 @@ module.exports = {
 			transform,
 			testMatch: ['<rootDir>/test/unit/**/*.test.ts'],
 			setupFiles: ['<rootDir>/test/helpers/jest.setup.ts'],
+			setupFilesAfterEnv: ['<rootDir>/test/helpers/jest.timeout.ts'],
 		},
 		{
 			displayName: 'e2e',
