@@ -10,6 +10,8 @@
  *   BENCH_STORM_SIZE=1000         incidents in the storm
  *   BENCH_STORM_CAP_MINUTES=20    give up on a run this long after the first poll that saw the storm
  *   BENCH_STORM_ONLY=workflow1|baseline   run one side only
+ *   BENCH_STORM_HEAP_MB=N         cap n8n's V8 heap (--max-old-space-size=N): peak RSS on a machine with memory to spare
+ *                                 is what V8 took because it could; a capped run shows what the storm needs
  */
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
@@ -31,6 +33,7 @@ import { groupCpuSeconds, PeakRss } from './procStats';
 
 const SIZE = Number(process.env.BENCH_STORM_SIZE ?? 1000);
 const CAP_MS = Number(process.env.BENCH_STORM_CAP_MINUTES ?? 20) * 60_000;
+const HEAP_MB = process.env.BENCH_STORM_HEAP_MB ? Number(process.env.BENCH_STORM_HEAP_MB) : undefined;
 /** The first poll after the storm is at most a minute away (both workflows poll every minute); allow for a slow start. */
 const FIRST_POLL_WAIT_MS = 3 * 60_000;
 const SEVERITIES: IncidentSeverity[] = ['High', 'Medium', 'Low', 'Informational'];
@@ -279,7 +282,8 @@ async function run(side: Side, options: StartOptions): Promise<RunResult> {
 	const workflowId = side === 'workflow1' ? REFERENCE_WORKFLOWS.sentinelToSignl4.id : BASELINE_WORKFLOW_ID;
 
 	log(`${side}: starting n8n`);
-	const n8n = await N8nInstance.start({ label: `bench-${side}`, credentials, workflows: [workflow], env: proxy.env });
+	const heap: Record<string, string> = HEAP_MB ? { NODE_OPTIONS: `--max-old-space-size=${HEAP_MB}` } : {};
+	const n8n = await N8nInstance.start({ label: `bench-${side}`, credentials, workflows: [workflow], env: { ...proxy.env, ...heap } });
 	try {
 		await n8n.activateWorkflow(workflowId);
 		// Workflow 1's trigger polls once on activation (an empty workspace); let that settle.
@@ -538,6 +542,7 @@ async function main(): Promise<void> {
 	out.push(`  code: commit ${commit} ${state}`);
 	out.push(`  machine: ${os.cpus().length} cores (${cpu}), ${mb(os.totalmem())} RAM; n8n ${ensureN8nInstalled().n8nVersion} on Node ${ensureN8nInstalled().nodeVersion}`);
 	out.push(`  emulator limits: ${enforcement}; SIGNL4 commercial plan`);
+	out.push(`  n8n's V8 heap: ${HEAP_MB ? `capped at ${HEAP_MB} MB (--max-old-space-size)` : "Node's default for this machine's memory"}`);
 	for (const result of results) {
 		out.push(
 			`  ${SIDES[result.side].title}: load average ${result.loadBefore.map((v) => v.toFixed(2)).join(' ')} before, ${result.loadAfter.map((v) => v.toFixed(2)).join(' ')} after` +
