@@ -13,8 +13,6 @@ import { startEmulator, type Emulator } from '../../emulator';
 import { emulatorCredential } from '../../helpers/azureFixtures';
 import { PollHarness } from '../../helpers/n8nHarness';
 
-jest.setTimeout(60_000);
-
 const NODE = 'Microsoft Defender XDR Trigger';
 let emu: Emulator;
 

@@ -8,8 +8,6 @@
 import { startEmulator, type Emulator, type Principal } from '../../emulator';
 import { request, secretCredential, type RawResponse } from './support/clients';
 
-jest.setTimeout(60_000);
-
 const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 type Json = Record<string, unknown>;
 type Collection = { '@odata.context': string; '@odata.nextLink'?: string; '@odata.count'?: number; value: Json[] };

@@ -10,8 +10,6 @@ import { ALERT_CLASSIFICATIONS, ALERT_DETERMINATIONS, ALERT_SEVERITIES, ALERT_ST
 import { loadGraphSecurityContract, type GraphSecurityContract } from './graphSecurityCsdl';
 import { request, secretCredential } from './support/clients';
 
-jest.setTimeout(60_000);
-
 let emu: Emulator;
 let token: string;
 let contract: GraphSecurityContract;

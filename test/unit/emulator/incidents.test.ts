@@ -7,8 +7,6 @@ import type { Incident as SdkIncident, SecurityInsights } from '@azure/arm-secur
 import { startEmulator, type Emulator, type Incident } from '../../emulator';
 import { armRequest, sentinelClient, sentinelPath } from './support/clients';
 
-jest.setTimeout(60_000);
-
 const V = 'api-version=2025-09-01';
 let emu: Emulator;
 let client: SecurityInsights;

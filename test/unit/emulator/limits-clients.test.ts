@@ -9,8 +9,6 @@ import { startEmulator, type Emulator } from '../../emulator';
 import { run as runLogAnalytics, runQueryParameters } from '../logAnalytics/support';
 import { json, puts, run as runSentinel, triggerItem } from '../sentinelNode/support';
 
-jest.setTimeout(60_000);
-
 let emu: Emulator;
 
 /**

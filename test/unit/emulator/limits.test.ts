@@ -12,8 +12,6 @@ import { armRequest, ARM_SCOPE, request, secretCredential, sentinelPath, type Ra
 import { loadLogAnalyticsContract } from './support/la-contract';
 import { loadSentinelContract, type SentinelContract } from './support/spec-contract';
 
-jest.setTimeout(60_000);
-
 const V = 'api-version=2025-09-01';
 const LA_SCOPE = 'https://api.loganalytics.io/.default';
 

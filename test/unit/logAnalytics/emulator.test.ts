@@ -7,8 +7,6 @@ import { startEmulator, type Emulator } from '../../emulator';
 import { request, secretCredential } from '../emulator/support/clients';
 import { loadLogAnalyticsContract } from '../emulator/support/la-contract';
 
-jest.setTimeout(60_000);
-
 const LA_SCOPE = 'https://api.loganalytics.io/.default';
 const ARM_SCOPE = 'https://management.azure.com/.default';
 

@@ -19,8 +19,6 @@ import {
 	run,
 } from './support';
 
-jest.setTimeout(60_000);
-
 let emu: Emulator;
 
 beforeAll(async () => {

@@ -10,8 +10,6 @@ import { startEmulator, type Emulator } from '../../emulator';
 import { ruleSpecFromTemplate } from '../../emulator/loganalytics/ingestion/template-rule';
 import { httpsRequest, type RawResponse } from '../../helpers/https';
 
-jest.setTimeout(60_000);
-
 const TEMPLATE = path.resolve(__dirname, '../../../deploy/signl4-history/azuredeploy.json');
 
 let emu: Emulator;

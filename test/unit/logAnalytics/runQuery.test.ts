@@ -5,8 +5,6 @@
 import { startEmulator, type Emulator } from '../../emulator';
 import { resetLogAnalytics, run, runQueryParameters } from './support';
 
-jest.setTimeout(60_000);
-
 let emu: Emulator;
 
 beforeAll(async () => {

@@ -11,8 +11,6 @@ import { startEmulator, type Emulator } from '../../emulator';
 import { runNode } from '../../helpers/n8nHarness';
 import { createIncidentItem, credentials, enrichmentOf, enrichParameters, nodeType, resetLogAnalytics, run, TYPE_NAME } from './support';
 
-jest.setTimeout(60_000);
-
 const TOOL_TYPE_NAME = `${TYPE_NAME}Tool`;
 /** What an untrusted item (a webhook body, an AI agent's arguments) might ask the node to run: a workspace-wide dump. */
 const HOSTILE_QUERY = 'SigninLogs | project UserPrincipalName, IPAddress, CorrelationId | take 500';

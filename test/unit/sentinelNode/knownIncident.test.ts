@@ -7,8 +7,6 @@
 import type { Emulator } from '../../emulator';
 import { json, resetEmulator, run, startNodeEmulator, triggerItem } from './support';
 
-jest.setTimeout(60_000);
-
 let emu: Emulator;
 beforeAll(async () => {
 	emu = await startNodeEmulator();

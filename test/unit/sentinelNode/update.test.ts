@@ -7,8 +7,6 @@ import type { IDataObject } from 'n8n-workflow';
 import type { Emulator, Incident } from '../../emulator';
 import { json, puts, resetEmulator, run, startNodeEmulator, triggerItem } from './support';
 
-jest.setTimeout(60_000);
-
 const JOHN = { objectId: '2046feea-040d-4a46-9e2b-91c2941bfa70', email: 'john.doe@contoso.com', upn: 'john@contoso.com' };
 const AMARA = { objectId: '8b5f3c1e-6a2d-4f9b-b0e7-3c4d5e6f7a81', email: 'amara.okafor@contoso.com' };
 

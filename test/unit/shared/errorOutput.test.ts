@@ -11,8 +11,6 @@ import { startEmulator, type Emulator } from '../../emulator';
 import { emulatorCredential } from '../../helpers/azureFixtures';
 import { runNode } from '../../helpers/n8nHarness';
 
-jest.setTimeout(60_000);
-
 let emu: Emulator;
 beforeAll(async () => {
 	emu = await startEmulator();

@@ -117,7 +117,6 @@ describe('diffIncident', () => {
 });
 
 describe('Microsoft Sentinel Trigger: what changed', () => {
-	jest.setTimeout(60_000);
 	const TYPE = 'n8n-nodes-sentinel-signl4.microsoftSentinelTrigger';
 	let emu: Emulator;
 

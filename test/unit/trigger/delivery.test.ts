@@ -13,8 +13,6 @@ import { startEmulator, type Emulator, type Incident } from '../../emulator';
 import { emulatorCredential, triggerParameters } from '../../helpers/azureFixtures';
 import { PollHarness } from '../../helpers/n8nHarness';
 
-jest.setTimeout(60_000);
-
 const TYPE = 'n8n-nodes-sentinel-signl4.microsoftSentinelTrigger';
 const STATE_KEY = 'node:Microsoft Sentinel Trigger';
 const minutes = (n: number) => n * 60_000;

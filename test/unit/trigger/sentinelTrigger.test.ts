@@ -11,8 +11,6 @@ import { startEmulator, type Emulator } from '../../emulator';
 import { ALL_SEVERITIES, emulatorCredential, hoursAgo, triggerParameters } from '../../helpers/azureFixtures';
 import { PollHarness, credentialTestContext } from '../../helpers/n8nHarness';
 
-jest.setTimeout(60_000);
-
 const TYPE = 'n8n-nodes-sentinel-signl4.microsoftSentinelTrigger';
 let emu: Emulator;
 
