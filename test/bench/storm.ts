@@ -34,6 +34,7 @@ import { groupCpuSeconds, PeakRss } from './procStats';
 const SIZE = Number(process.env.BENCH_STORM_SIZE ?? 1000);
 const CAP_MS = Number(process.env.BENCH_STORM_CAP_MINUTES ?? 20) * 60_000;
 const HEAP_MB = process.env.BENCH_STORM_HEAP_MB ? Number(process.env.BENCH_STORM_HEAP_MB) : undefined;
+if (HEAP_MB !== undefined && !(Number.isInteger(HEAP_MB) && HEAP_MB > 0)) throw new Error('BENCH_STORM_HEAP_MB must be a whole number of megabytes');
 /** The first poll after the storm is at most a minute away (both workflows poll every minute); allow for a slow start. */
 const FIRST_POLL_WAIT_MS = 3 * 60_000;
 const SEVERITIES: IncidentSeverity[] = ['High', 'Medium', 'Low', 'Informational'];
